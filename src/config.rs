@@ -1,0 +1,1 @@
+//! Runtime configuration (switchboard.json): parsed and checked here, pure.

@@ -1,0 +1,284 @@
+//! Barndoor LLM gateway: `PUT /api/llm-gateway/admin/providers/{id}` (uuid), every field
+//! optional, answer is the full provider.
+//!
+//! Two rules beyond single fields: `auth_type` must suit the provider's `model_provider`,
+//! and `connection_id: null` (detach from a shared credential) must come with `api_key`
+//! or `credentials` in the same request.
+
+use super::{parse_all, parse_json, req_str, Connection, Dialect, GatewayKind};
+use crate::model::request::encode_segment;
+use crate::model::validate::FieldErrors;
+use crate::model::{ApiError, Change, Field, FieldKind, HttpRequest, Method, Provider, SecretState};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// The 16 `model_provider` slugs of the document.
+pub const MODEL_PROVIDERS: [&str; 16] = [
+    "openai", "anthropic", "azure_openai", "google_ai", "bedrock", "vertex", "groq", "together", "mistral", "cohere",
+    "xai", "fireworks", "perplexity", "openrouter", "deepseek", "custom",
+];
+
+/// The `auth_type` values that suit a `model_provider`, as the document lists them.
+pub fn auth_types(model_provider: &str) -> Vec<&'static str> {
+    match model_provider {
+        "bedrock" => vec!["aws_role", "aws_keys", "bedrock_api_key"],
+        "vertex" => vec!["google_adc", "google_service_account", "google_impersonation"],
+        "anthropic" => vec!["api_key", "oauth_passthrough"],
+        _ => vec!["api_key"],
+    }
+}
+
+const REQUEST_TIMEOUT_MAX: i64 = 3600;
+const STREAM_IDLE_TIMEOUT_MAX: i64 = 1800;
+
+/// The Barndoor dialect.
+pub struct Barndoor;
+
+fn base() -> &'static str {
+    "/api/llm-gateway/admin/providers"
+}
+
+fn opt_str(v: &Value, key: &str) -> Result<Value, ApiError> {
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(Value::Null),
+        Some(s @ Value::String(_)) => Ok(s.clone()),
+        Some(_) => Err(ApiError::bad_response(200, format_args!("\"{key}\" is not text or null"))),
+    }
+}
+
+fn opt_int(v: &Value, key: &str) -> Result<Value, ApiError> {
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(Value::Null),
+        Some(n) if n.as_i64().is_some() => Ok(n.clone()),
+        Some(_) => Err(ApiError::bad_response(200, format_args!("\"{key}\" is not a whole number or null"))),
+    }
+}
+
+fn parse_provider(v: &Value) -> Result<Provider, ApiError> {
+    let id = req_str(v, "id")?;
+    let name = req_str(v, "name")?;
+    let model_provider = req_str(v, "model_provider")?;
+    let enabled = v
+        .get("enabled")
+        .and_then(Value::as_bool)
+        .ok_or_else(|| ApiError::bad_response(200, "\"enabled\" is not true or false"))?;
+    let settings = match v.get("settings") {
+        Some(Value::Object(m)) => Value::Object(m.clone()),
+        None | Some(Value::Null) => Value::Object(Map::new()),
+        Some(_) => return Err(ApiError::bad_response(200, "\"settings\" is not an object")),
+    };
+    let mut values = Map::new();
+    for key in ["id", "org_id", "name", "model_provider", "auth_type", "base_url"] {
+        values.insert(key.into(), opt_str(v, key)?);
+    }
+    values.insert("enabled".into(), Value::Bool(enabled));
+    values.insert("settings".into(), settings);
+    for key in ["catalog_id", "connection_id", "catalog_slug"] {
+        values.insert(key.into(), opt_str(v, key)?);
+    }
+    for key in ["request_timeout_secs", "stream_idle_timeout_secs"] {
+        values.insert(key.into(), opt_int(v, key)?);
+    }
+    // The key is never returned; a shared connection means the credential lives there.
+    let key_state = if values.get("connection_id").is_some_and(|c| !c.is_null()) {
+        SecretState::NotSet
+    } else {
+        SecretState::Unknown
+    };
+    Ok(Provider {
+        id,
+        name,
+        kind: model_provider,
+        enabled: Some(enabled),
+        values,
+        secrets: BTreeMap::from([("api_key".to_owned(), key_state), ("credentials".to_owned(), SecretState::Unknown)]),
+        managed: false,
+    })
+}
+
+impl Dialect for Barndoor {
+    fn kind(&self) -> GatewayKind {
+        GatewayKind::Barndoor
+    }
+
+    fn fields(&self, provider: &Provider) -> Vec<Field> {
+        let family = provider.text("model_provider");
+        vec![
+            Field::new("name", "Name", FieldKind::Text).required(),
+            Field::new("enabled", "Enabled", FieldKind::Bool),
+            Field::new("model_provider", "Model provider", FieldKind::Enum { options: MODEL_PROVIDERS.to_vec(), depends_on: None })
+                .read_only()
+                .help("The upstream model family; fixed when the provider is created."),
+            Field::new("auth_type", "Auth type", FieldKind::Enum { options: auth_types(&family), depends_on: Some("model_provider") })
+                .help("How Barndoor authenticates upstream; the choices depend on the model provider."),
+            Field::new("base_url", "Base URL", FieldKind::Url).required(),
+            Field::new("api_key", "API key", FieldKind::Secret).write_only().help("Never shown; leave empty to keep the current key."),
+            Field::new("credentials", "Credentials", FieldKind::Json)
+                .write_only()
+                .help("Structured credentials (for example AWS keys) as a JSON object; never shown again."),
+            Field::new("connection_id", "Shared connection", FieldKind::Uuid).nullable().help(
+                "A shared Credentials record. Detach to use a direct key, which must then be entered in the same save.",
+            ),
+            Field::new("request_timeout_secs", "Request timeout (s)", FieldKind::Integer { min: 1, max: REQUEST_TIMEOUT_MAX })
+                .nullable()
+                .help("Total time allowed per request; inherit uses the platform default."),
+            Field::new("stream_idle_timeout_secs", "Stream idle timeout (s)", FieldKind::Integer { min: 1, max: STREAM_IDLE_TIMEOUT_MAX })
+                .nullable()
+                .help("Longest gap between streamed chunks; inherit uses the platform default."),
+            Field::new("settings", "Settings", FieldKind::Json).help("Provider settings as a JSON object."),
+            Field::new("id", "Id", FieldKind::Text).read_only(),
+            Field::new("org_id", "Organization", FieldKind::Text).read_only(),
+            Field::new("catalog_id", "Catalog id", FieldKind::Text).read_only(),
+            Field::new("catalog_slug", "Catalog", FieldKind::Text).read_only(),
+        ]
+    }
+
+    fn list_request(&self, conn: &Connection) -> HttpRequest {
+        conn.request(Method::Get, &conn.list_path(base()), None)
+    }
+
+    fn parse_list(&self, body: &str) -> Result<Vec<Provider>, ApiError> {
+        parse_all(body, parse_provider)
+    }
+
+    fn read_request(&self, conn: &Connection, provider: &Provider) -> HttpRequest {
+        let path = conn.item_path(&provider.id, |id| format!("{}/{id}", base()));
+        conn.request(Method::Get, &path, None)
+    }
+
+    fn parse_item(&self, body: &str) -> Result<Provider, ApiError> {
+        parse_provider(&parse_json(body)?)
+    }
+
+    fn update_request(&self, conn: &Connection, provider: &Provider, change: &Change) -> HttpRequest {
+        let path = format!("{}/{}", base(), encode_segment(&provider.id));
+        conn.request(Method::Put, &path, Some(Value::Object(change.body().clone())))
+    }
+
+    fn parse_update(&self, _provider: &Provider, _change: &Change, body: &str) -> Result<Provider, ApiError> {
+        self.parse_item(body)
+    }
+
+    fn check(&self, _provider: &Provider, change: &Change, errors: &mut FieldErrors) {
+        let body = change.body();
+        let detaching = body.get("connection_id").is_some_and(Value::is_null);
+        if detaching && !body.contains_key("api_key") && !body.contains_key("credentials") {
+            errors.insert(
+                "api_key".into(),
+                "Detaching from the shared connection needs an API key or credentials in the same save.".into(),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialect::testkit::{conn, draft, wire};
+    use serde_json::json;
+
+    const DOC: &str = r#"{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","org_id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","name":"OpenAI Production (US)","model_provider":"openai","auth_type":"api_key","base_url":"https://api.openai.com/v1","enabled":true,"settings":{},"catalog_id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","connection_id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","request_timeout_secs":1800,"stream_idle_timeout_secs":900,"catalog_slug":"openai"}"#;
+
+    fn doc() -> Provider {
+        Barndoor.parse_item(DOC).unwrap()
+    }
+
+    fn send(d: &[(&str, Value)]) -> (&'static str, String, Option<String>, Option<Value>) {
+        let c = Barndoor.validate(&doc(), &draft(d)).unwrap();
+        wire(&Barndoor.update_request(&conn(GatewayKind::Barndoor), &doc(), &c))
+    }
+
+    #[test]
+    fn documented_response_round_trips() {
+        let p = doc();
+        assert_eq!(p.id, "3c90c3cc-0d44-4b50-8888-8dd25736052a");
+        assert_eq!(p.name, "OpenAI Production (US)");
+        assert_eq!(p.kind, "openai");
+        assert_eq!(p.value("request_timeout_secs"), &json!(1800));
+        assert_eq!(p.value("catalog_slug"), &json!("openai"));
+    }
+
+    #[test]
+    fn rename_is_a_put_with_just_the_name() {
+        let (m, url, auth, body) = send(&[("name", json!("OpenAI EU"))]);
+        assert_eq!(m, "PUT");
+        assert_eq!(url, "http://gw/barndoor/api/llm-gateway/admin/providers/3c90c3cc-0d44-4b50-8888-8dd25736052a");
+        assert_eq!(auth.as_deref(), Some("Bearer tok"));
+        assert_eq!(body, Some(json!({"name": "OpenAI EU"})));
+    }
+
+    #[test]
+    fn timeouts_inherit_with_explicit_null() {
+        let (_, _, _, body) = send(&[("request_timeout_secs", Value::Null), ("stream_idle_timeout_secs", json!("60"))]);
+        assert_eq!(body, Some(json!({"request_timeout_secs": null, "stream_idle_timeout_secs": 60})));
+    }
+
+    #[test]
+    fn timeout_boundaries() {
+        for (field, raw, ok) in [
+            ("request_timeout_secs", "0", false),
+            ("request_timeout_secs", "1", true),
+            ("request_timeout_secs", "3600", true),
+            ("request_timeout_secs", "3601", false),
+            ("stream_idle_timeout_secs", "0", false),
+            ("stream_idle_timeout_secs", "1", true),
+            ("stream_idle_timeout_secs", "1800", true),
+            ("stream_idle_timeout_secs", "1801", false),
+        ] {
+            assert_eq!(Barndoor.validate(&doc(), &draft(&[(field, json!(raw))])).is_ok(), ok, "{field}={raw}");
+        }
+    }
+
+    #[test]
+    fn detaching_requires_a_key_in_the_same_request() {
+        let e = Barndoor.validate(&doc(), &draft(&[("connection_id", Value::Null)])).unwrap_err();
+        assert!(e["api_key"].contains("Detaching"));
+        let (_, _, _, body) = send(&[("connection_id", Value::Null), ("api_key", json!("sk-direct"))]);
+        assert_eq!(body, Some(json!({"connection_id": null, "api_key": "sk-direct"})));
+        let (_, _, _, body) = send(&[("connection_id", Value::Null), ("credentials", json!("{\"aws_access_key_id\":\"AK\"}"))]);
+        assert_eq!(body, Some(json!({"connection_id": null, "credentials": {"aws_access_key_id": "AK"}})));
+    }
+
+    #[test]
+    fn attach_to_another_connection_and_settings() {
+        let (_, _, _, body) = send(&[
+            ("connection_id", json!("11111111-2222-4333-8444-555555555555")),
+            ("settings", json!("{\"region\":\"eu\"}")),
+            ("enabled", json!(false)),
+        ]);
+        assert_eq!(
+            body,
+            Some(json!({"connection_id": "11111111-2222-4333-8444-555555555555", "settings": {"region": "eu"}, "enabled": false}))
+        );
+        assert!(Barndoor.validate(&doc(), &draft(&[("connection_id", json!("not-a-uuid"))])).is_err());
+    }
+
+    #[test]
+    fn auth_type_depends_on_model_provider() {
+        assert!(Barndoor.validate(&doc(), &draft(&[("auth_type", json!("aws_role"))])).is_err());
+        let bedrock = Barndoor.parse_item(&DOC.replace("\"model_provider\":\"openai\"", "\"model_provider\":\"bedrock\"")).unwrap();
+        assert!(Barndoor.validate(&bedrock, &draft(&[("auth_type", json!("aws_role"))])).is_ok());
+        assert!(Barndoor.validate(&bedrock, &draft(&[("auth_type", json!("google_adc"))])).is_err());
+        assert_eq!(auth_types("vertex"), ["google_adc", "google_service_account", "google_impersonation"]);
+        assert_eq!(auth_types("anthropic"), ["api_key", "oauth_passthrough"]);
+        assert_eq!(MODEL_PROVIDERS.len(), 16);
+    }
+
+    #[test]
+    fn base_url_and_name_rules() {
+        assert!(Barndoor.validate(&doc(), &draft(&[("base_url", json!("api.openai.com"))])).is_err());
+        assert!(Barndoor.validate(&doc(), &draft(&[("name", json!("  "))])).is_err());
+        let (_, _, _, body) = send(&[("base_url", json!("https://eu.api.openai.com/v1"))]);
+        assert_eq!(body, Some(json!({"base_url": "https://eu.api.openai.com/v1"})));
+    }
+
+    #[test]
+    fn bad_shapes_are_errors_not_panics() {
+        assert!(Barndoor.parse_item(&DOC.replace("1800", "\"1800\"")).is_err());
+        assert!(Barndoor.parse_item(r#"{"id":"x"}"#).is_err());
+        assert!(Barndoor.parse_list("[]").unwrap().is_empty());
+        assert!(Barndoor.parse_list(&format!("{{\"items\":[{DOC}]}}")).is_ok());
+        let e = Barndoor.parse_error(404, r#"{"error":{"code":"NOT_FOUND","message":"Provider not found"}}"#);
+        assert_eq!(e.message, "Provider not found");
+    }
+}

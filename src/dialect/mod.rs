@@ -1,0 +1,229 @@
+//! The four gateway APIs ("dialects"), one file each, behind one trait.
+//!
+//! A dialect is pure: it describes fields, builds [`HttpRequest`]s and parses answers.
+//! Adding a fifth gateway means one new file and one arm in [`GatewayKind::dialect`].
+
+pub mod barndoor;
+pub mod libredesk;
+pub mod refactor;
+pub mod respan;
+
+use crate::model::validate::{validate, FieldErrors};
+use crate::model::{ApiError, Auth, Change, Draft, Field, HttpRequest, Method, Provider};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Which gateway API a connection speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GatewayKind {
+    Refactor,
+    Libredesk,
+    Barndoor,
+    Respan,
+}
+
+impl GatewayKind {
+    /// Every gateway, in display order.
+    pub const ALL: [GatewayKind; 4] =
+        [GatewayKind::Refactor, GatewayKind::Libredesk, GatewayKind::Barndoor, GatewayKind::Respan];
+
+    /// The dialect that speaks this gateway's API.
+    pub fn dialect(self) -> &'static dyn Dialect {
+        match self {
+            GatewayKind::Refactor => &refactor::Refactor,
+            GatewayKind::Libredesk => &libredesk::Libredesk,
+            GatewayKind::Barndoor => &barndoor::Barndoor,
+            GatewayKind::Respan => &respan::Respan,
+        }
+    }
+
+    /// The name users know the gateway by.
+    pub fn label(self) -> &'static str {
+        match self {
+            GatewayKind::Refactor => "re-factor",
+            GatewayKind::Libredesk => "Libredesk",
+            GatewayKind::Barndoor => "Barndoor",
+            GatewayKind::Respan => "Respan",
+        }
+    }
+
+    /// The identifier used in configuration files.
+    pub fn slug(self) -> &'static str {
+        match self {
+            GatewayKind::Refactor => "refactor",
+            GatewayKind::Libredesk => "libredesk",
+            GatewayKind::Barndoor => "barndoor",
+            GatewayKind::Respan => "respan",
+        }
+    }
+}
+
+/// One configured gateway: where it is and how to authenticate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Connection {
+    /// Stable id within the panel (from the configuration).
+    pub id: String,
+    pub name: String,
+    pub gateway: GatewayKind,
+    /// Base URL that the documented paths are appended to.
+    pub base_url: String,
+    pub auth: Auth,
+    /// Overrides the list path (deployments differ; the seeds document only updates).
+    pub list_path: Option<String>,
+    /// Overrides the item path; `{id}` is replaced by the encoded id.
+    pub item_path: Option<String>,
+}
+
+impl Connection {
+    /// A request to `path` on this connection, with its auth.
+    pub fn request(&self, method: Method, path: &str, body: Option<Value>) -> HttpRequest {
+        let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
+        if body.is_some() {
+            headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        }
+        HttpRequest {
+            method,
+            url: crate::model::request::join_url(&self.base_url, path),
+            headers,
+            auth: self.auth.clone(),
+            body,
+        }
+    }
+
+    /// The list path: the override, else the dialect's default.
+    pub fn list_path(&self, default: &str) -> String {
+        self.list_path.clone().unwrap_or_else(|| default.to_owned())
+    }
+
+    /// The item path for an id: the override with `{id}` filled in, else the default.
+    pub fn item_path(&self, id: &str, default: impl FnOnce(&str) -> String) -> String {
+        let enc = crate::model::request::encode_segment(id);
+        match &self.item_path {
+            Some(p) => p.replace("{id}", &enc),
+            None => default(&enc),
+        }
+    }
+}
+
+/// What every gateway dialect can do. All methods are pure and cannot panic.
+pub trait Dialect: Sync {
+    /// The gateway this dialect speaks.
+    fn kind(&self) -> GatewayKind;
+
+    /// The fields of one provider: options and locks may depend on the provider.
+    fn fields(&self, provider: &Provider) -> Vec<Field>;
+
+    /// The request that lists every provider.
+    fn list_request(&self, conn: &Connection) -> HttpRequest;
+
+    /// Parses a successful list answer.
+    fn parse_list(&self, body: &str) -> Result<Vec<Provider>, ApiError>;
+
+    /// The request that reads one provider again.
+    fn read_request(&self, conn: &Connection, provider: &Provider) -> HttpRequest;
+
+    /// Parses a successful read answer.
+    fn parse_item(&self, body: &str) -> Result<Provider, ApiError>;
+
+    /// The update request for a validated change.
+    fn update_request(&self, conn: &Connection, provider: &Provider, change: &Change) -> HttpRequest;
+
+    /// The provider after a successful update, from the answer and what was sent.
+    fn parse_update(&self, provider: &Provider, change: &Change, body: &str) -> Result<Provider, ApiError>;
+
+    /// Reads an error answer. The shared reader knows every documented envelope.
+    fn parse_error(&self, status: u16, body: &str) -> ApiError {
+        ApiError::from_response(status, body)
+    }
+
+    /// Rules that span fields (Barndoor's detach rule); none by default.
+    fn check(&self, _provider: &Provider, _change: &Change, _errors: &mut FieldErrors) {}
+
+    /// Validates a draft: per-field constraints, then this gateway's cross-field rules.
+    fn validate(&self, provider: &Provider, draft: &Draft) -> Result<Change, FieldErrors> {
+        let change = validate(&self.fields(provider), provider, draft)?;
+        let mut errors = FieldErrors::new();
+        self.check(provider, &change, &mut errors);
+        if errors.is_empty() {
+            Ok(change)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Parses a JSON body, or says plainly that it was not JSON.
+pub(crate) fn parse_json(body: &str) -> Result<Value, ApiError> {
+    serde_json::from_str(body).map_err(|e| ApiError::bad_response(200, format_args!("not JSON ({e})")))
+}
+
+/// The items of a list answer: a bare array, or one under a usual envelope key.
+pub(crate) fn list_items(v: Value) -> Result<Vec<Value>, ApiError> {
+    match v {
+        Value::Array(items) => Ok(items),
+        Value::Object(mut m) => {
+            for key in ["results", "data", "items", "providers"] {
+                if let Some(Value::Array(items)) = m.remove(key) {
+                    return Ok(items);
+                }
+            }
+            Err(ApiError::bad_response(200, "expected a list of providers"))
+        }
+        _ => Err(ApiError::bad_response(200, "expected a list of providers")),
+    }
+}
+
+/// A required string member of a JSON object, or a plain error naming it.
+pub(crate) fn req_str(obj: &Value, key: &str) -> Result<String, ApiError> {
+    obj.get(key)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::bad_response(200, format_args!("missing text field \"{key}\"")))
+}
+
+/// Parses every item of a list with `one`, failing on the first bad item.
+pub(crate) fn parse_all(
+    body: &str,
+    one: impl Fn(&Value) -> Result<Provider, ApiError>,
+) -> Result<Vec<Provider>, ApiError> {
+    list_items(parse_json(body)?)?.iter().map(one).collect()
+}
+
+#[cfg(test)]
+pub(crate) mod testkit {
+    //! Small builders shared by the dialect tests.
+    use super::*;
+
+    /// A connection to `http://gw/<gateway slug>` with the scheme each gateway documents.
+    pub fn conn(gateway: GatewayKind) -> Connection {
+        let auth = match gateway {
+            GatewayKind::Libredesk => Auth::Basic { key: "key".into(), secret: "secret".into() },
+            _ => Auth::Bearer("tok".into()),
+        };
+        Connection {
+            id: gateway.slug().into(),
+            name: gateway.label().into(),
+            gateway,
+            base_url: format!("http://gw/{}", gateway.slug()),
+            auth,
+            list_path: None,
+            item_path: None,
+        }
+    }
+
+    /// A draft from literal pairs.
+    pub fn draft(pairs: &[(&str, Value)]) -> Draft {
+        let mut d = Draft::default();
+        for (k, v) in pairs {
+            d.set(k, v.clone());
+        }
+        d
+    }
+
+    /// What goes on the wire: method, URL, Authorization header, body.
+    pub fn wire(r: &HttpRequest) -> (&'static str, String, Option<String>, Option<Value>) {
+        let auth = r.wire_headers().into_iter().find(|(k, _)| k == "Authorization").map(|(_, v)| v);
+        (r.method.as_str(), r.url.clone(), auth, r.body.clone())
+    }
+}
