@@ -1,1 +1,82 @@
-fn main(){}
+//! `switchboard-sandbox`: the four gateway APIs on one local address, backed by SQLite.
+
+use std::path::PathBuf;
+use switchboard_sandbox::{Config, Credentials, Seed};
+
+const USAGE: &str = "usage: switchboard-sandbox [--addr HOST:PORT] [--db PATH|:memory:] [--dist DIR] [--seed demo|none|N]
+                           [--cors-origin ORIGIN]... [--quiet]
+
+  --addr         where to listen (default 127.0.0.1:8080)
+  --db           SQLite file (default switchboard-sandbox.db; :memory: for a throwaway one)
+  --dist         a built panel to serve at / (with /switchboard.json pointing at this sandbox)
+  --seed         data for a new database: demo (default), none, or N synthetic providers per gateway
+  --cors-origin  another origin allowed to call the APIs (localhost origins always are)
+  --quiet        do not log requests
+
+Demo credentials come from SWITCHBOARD_REFACTOR_TOKEN, SWITCHBOARD_LIBREDESK_KEY,
+SWITCHBOARD_LIBREDESK_SECRET, SWITCHBOARD_BARNDOOR_TOKEN and SWITCHBOARD_RESPAN_TOKEN when set.";
+
+fn parse_args() -> Result<Config, String> {
+    let mut cfg = Config {
+        addr: "127.0.0.1:8080".parse().map_err(|e| format!("{e}"))?,
+        db: "switchboard-sandbox.db".into(),
+        dist: None,
+        seed: Seed::Demo,
+        credentials: Credentials::from_env(),
+        cors_origins: Vec::new(),
+        log: true,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--addr" => cfg.addr = value()?.parse().map_err(|e| format!("--addr: {e}"))?,
+            "--db" => cfg.db = value()?,
+            "--dist" => cfg.dist = Some(PathBuf::from(value()?)),
+            "--seed" => {
+                cfg.seed = match value()?.as_str() {
+                    "demo" => Seed::Demo,
+                    "none" => Seed::None,
+                    n => Seed::Synthetic(n.parse().map_err(|_| format!("--seed: expected demo, none or a number, got {n}"))?),
+                }
+            }
+            "--cors-origin" => cfg.cors_origins.push(value()?),
+            "--quiet" => cfg.log = false,
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(cfg)
+}
+
+#[tokio::main]
+async fn main() {
+    let cfg = match parse_args() {
+        Ok(c) => c,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("switchboard-sandbox: {e}\n");
+            }
+            eprintln!("{USAGE}");
+            std::process::exit(if e.is_empty() { 0 } else { 2 });
+        }
+    };
+    let c = &cfg.credentials;
+    println!("Switchboard sandbox on http://{}/", cfg.addr);
+    if cfg.dist.is_some() {
+        println!("  panel      http://{}/", cfg.addr);
+    }
+    println!("  re-factor  /refactor   Authorization: Bearer {}", c.refactor_token);
+    println!("  Libredesk  /libredesk  key {} secret {} (Basic or token)", c.libredesk_key, c.libredesk_secret);
+    println!("  Barndoor   /barndoor   Authorization: Bearer {}", c.barndoor_token);
+    println!("  Respan     /respan     Authorization: Bearer {}", c.respan_token);
+    println!("  database   {}", cfg.db);
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        println!("\nstopping");
+    };
+    if let Err(e) = switchboard_sandbox::serve(cfg, shutdown).await {
+        eprintln!("switchboard-sandbox: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,63 @@
+//! Small helpers the four API modules share: replies, auth headers, JSON bodies.
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{Map, Value};
+use std::sync::MutexGuard;
+
+/// A JSON reply with a status.
+pub fn reply(status: StatusCode, body: Value) -> Response {
+    (status, Json(body)).into_response()
+}
+
+/// The `Authorization` header, if present and valid text.
+pub fn authorization(headers: &HeaderMap) -> Option<&str> {
+    headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()
+}
+
+/// True when the header carries exactly `Bearer <token>`.
+pub fn bearer_ok(headers: &HeaderMap, token: &str) -> bool {
+    authorization(headers).and_then(|h| h.strip_prefix("Bearer ")).is_some_and(|t| constant_eq(t.as_bytes(), token.as_bytes()))
+}
+
+/// Compares secrets without stopping at the first different byte.
+pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Why a body is not a JSON object.
+pub enum BodyError {
+    Malformed(String),
+    NotObject,
+}
+
+/// Parses a request body as a JSON object.
+pub fn json_object(body: &[u8]) -> Result<Map<String, Value>, BodyError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(BodyError::NotObject),
+        Err(e) => Err(BodyError::Malformed(e.to_string())),
+    }
+}
+
+/// The first key of `body` that is not in `allowed`.
+pub fn unknown_field<'a>(body: &'a Map<String, Value>, allowed: &[&str]) -> Option<&'a str> {
+    body.keys().map(String::as_str).find(|k| !allowed.contains(k))
+}
+
+/// Locks the database; a poisoned lock still holds a consistent SQLite handle.
+pub fn lock(state: &crate::AppState) -> MutexGuard<'_, rusqlite::Connection> {
+    state.db.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Now, as RFC 3339 with milliseconds, so `updated_at` moves on every change.
+pub fn now() -> String {
+    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
+}
+
+/// A 500 in a gateway's own error shape, for storage failures.
+pub fn storage_failed(shape: impl FnOnce(String) -> Response, e: rusqlite::Error) -> Response {
+    eprintln!("storage error: {e}");
+    shape("Storage failure".into())
+}

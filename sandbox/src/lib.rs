@@ -1,0 +1,205 @@
+//! switchboard-sandbox: a local, faithful stand-in for the four gateway APIs that
+//! Switchboard speaks, backed by SQLite. It also serves a built panel and a runtime
+//! configuration that points the panel at itself.
+
+pub mod barndoor;
+pub mod db;
+pub mod http;
+pub mod libredesk;
+pub mod refactor;
+pub mod respan;
+
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The demo credentials, overridable from the environment.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub refactor_token: String,
+    pub libredesk_key: String,
+    pub libredesk_secret: String,
+    pub barndoor_token: String,
+    pub respan_token: String,
+}
+
+impl Default for Credentials {
+    fn default() -> Self {
+        Credentials {
+            refactor_token: "demo-refactor-token".into(),
+            libredesk_key: "demo-libredesk-key".into(),
+            libredesk_secret: "demo-libredesk-secret".into(),
+            barndoor_token: "demo-barndoor-jwt".into(),
+            respan_token: "demo-respan-key".into(),
+        }
+    }
+}
+
+impl Credentials {
+    /// Defaults, with each SWITCHBOARD_* variable that is set taking precedence.
+    pub fn from_env() -> Self {
+        let mut c = Credentials::default();
+        let var = |name: &str, slot: &mut String| {
+            if let Ok(v) = std::env::var(name) {
+                if !v.is_empty() {
+                    *slot = v;
+                }
+            }
+        };
+        var("SWITCHBOARD_REFACTOR_TOKEN", &mut c.refactor_token);
+        var("SWITCHBOARD_LIBREDESK_KEY", &mut c.libredesk_key);
+        var("SWITCHBOARD_LIBREDESK_SECRET", &mut c.libredesk_secret);
+        var("SWITCHBOARD_BARNDOOR_TOKEN", &mut c.barndoor_token);
+        var("SWITCHBOARD_RESPAN_TOKEN", &mut c.respan_token);
+        c
+    }
+}
+
+/// How the sandbox should seed an empty database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seed {
+    Demo,
+    None,
+    /// N synthetic providers per gateway (re-factor is capped at its seven slugs).
+    Synthetic(usize),
+}
+
+/// Everything the server needs to start.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub db: String,
+    pub dist: Option<PathBuf>,
+    pub seed: Seed,
+    pub credentials: Credentials,
+    /// Extra origins allowed by CORS besides localhost ones.
+    pub cors_origins: Vec<String>,
+    /// Print one line per API request.
+    pub log: bool,
+}
+
+/// Shared state of the running server.
+pub struct AppState {
+    pub db: Mutex<rusqlite::Connection>,
+    pub creds: Credentials,
+}
+
+/// The shared state handle handlers receive.
+pub type Shared = Arc<AppState>;
+
+/// Builds the router: the four API mounts, the runtime config, and the panel.
+pub fn router(state: Shared, cfg: &Config) -> Router {
+    let api = Router::new()
+        .nest("/refactor", refactor::routes())
+        .nest("/libredesk", libredesk::routes())
+        .nest("/barndoor", barndoor::routes())
+        .nest("/respan", respan::routes())
+        .layer(cors(&cfg.cors_origins));
+    let api = if cfg.log { api.layer(middleware::from_fn(log_requests)) } else { api.layer(middleware::from_fn(time_requests)) };
+    let mut app = Router::new().merge(api).route("/switchboard.json", get(panel_config));
+    if let Some(dist) = &cfg.dist {
+        let index = dist.join("index.html");
+        let files = ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(ServeFile::new(index));
+        app = app.fallback_service(files);
+    }
+    app.with_state(state)
+}
+
+fn cors(extra: &[String]) -> CorsLayer {
+    let extra: Vec<String> = extra.to_vec();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            let Ok(o) = origin.to_str() else { return false };
+            is_local_origin(o) || extra.iter().any(|e| e == o || e == "*")
+        }))
+        .allow_methods([axum::http::Method::GET, axum::http::Method::PUT, axum::http::Method::PATCH])
+        .allow_headers([
+            axum::http::header::AUTHORIZATION,
+            axum::http::header::CONTENT_TYPE,
+            axum::http::header::ACCEPT,
+        ])
+        .expose_headers([axum::http::HeaderName::from_static("server-timing")])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+/// True for http(s) origins on localhost or the loopback range.
+pub fn is_local_origin(origin: &str) -> bool {
+    let rest = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")).unwrap_or("");
+    let host = match rest.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => rest.split(':').next().unwrap_or(""),
+    };
+    host == "localhost" || host == "::1" || host.starts_with("127.")
+}
+
+/// Adds `Server-Timing` so clients (and the benchmark) can subtract server time.
+async fn time_requests(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let mut res = next.run(req).await;
+    add_timing(&mut res, start);
+    res
+}
+
+fn add_timing(res: &mut Response, start: Instant) {
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = format!("app;dur={ms:.3}").parse() {
+        res.headers_mut().insert("server-timing", v);
+    }
+}
+
+/// Logs method, path, status and duration. Never headers or bodies: they hold secrets.
+async fn log_requests(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let mut res = next.run(req).await;
+    add_timing(&mut res, start);
+    eprintln!("{method} {path} {} {:.1}ms", res.status().as_u16(), start.elapsed().as_secs_f64() * 1000.0);
+    res
+}
+
+/// The runtime configuration that points a panel served from here at this sandbox.
+async fn panel_config(State(state): State<Shared>) -> impl IntoResponse {
+    let c = &state.creds;
+    Json(serde_json::json!({
+        "connections": [
+            {"id": "refactor", "name": "re-factor (sandbox)", "dialect": "refactor", "base_url": "refactor",
+             "auth": {"scheme": "bearer", "token": c.refactor_token}},
+            {"id": "libredesk", "name": "Libredesk (sandbox)", "dialect": "libredesk", "base_url": "libredesk",
+             "auth": {"scheme": "basic", "key": c.libredesk_key, "secret": c.libredesk_secret}},
+            {"id": "barndoor", "name": "Barndoor (sandbox)", "dialect": "barndoor", "base_url": "barndoor",
+             "auth": {"scheme": "bearer", "token": c.barndoor_token}},
+            {"id": "respan", "name": "Respan (sandbox)", "dialect": "respan", "base_url": "respan",
+             "auth": {"scheme": "bearer", "token": c.respan_token}}
+        ]
+    }))
+}
+
+/// Opens the database, seeds it if new, binds, and serves until `shutdown` resolves.
+pub async fn serve(
+    cfg: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(cfg.addr).await.map_err(|e| format!("cannot listen on {}: {e}", cfg.addr))?;
+    serve_on(listener, cfg, shutdown).await
+}
+
+/// Like [`serve`], on a listener that is already bound (tests bind port 0).
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    cfg: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let conn = db::open(&cfg.db, cfg.seed).map_err(|e| format!("database {}: {e}", cfg.db))?;
+    let state = Arc::new(AppState { db: Mutex::new(conn), creds: cfg.credentials.clone() });
+    let app = router(state, &cfg);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|e| e.to_string())
+}
