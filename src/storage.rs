@@ -1,0 +1,65 @@
+//! sessionStorage for what may survive a reload: drafts without their secrets, and, only
+//! when the admin opts in, their own gateway token. Provider keys are never stored.
+
+use crate::model::{Draft, Field};
+
+const DRAFT_PREFIX: &str = "switchboard.draft.";
+const TOKEN_PREFIX: &str = "switchboard.gateway-token.";
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// Keeps a draft for a provider, minus every secret field.
+pub fn save_draft(card_key: &str, draft: &Draft, fields: &[Field]) {
+    let Some(s) = session() else { return };
+    let safe = draft.without_secrets(fields);
+    let key = format!("{DRAFT_PREFIX}{card_key}");
+    if safe.is_empty() {
+        let _ = s.remove_item(&key);
+    } else if let Ok(text) = serde_json::to_string(&safe) {
+        let _ = s.set_item(&key, &text);
+    }
+}
+
+/// The kept draft for a provider, if any.
+pub fn load_draft(card_key: &str) -> Option<Draft> {
+    let text = session()?.get_item(&format!("{DRAFT_PREFIX}{card_key}")).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+/// Forgets a provider's draft (after a save or a discard).
+pub fn clear_draft(card_key: &str) {
+    if let Some(s) = session() {
+        let _ = s.remove_item(&format!("{DRAFT_PREFIX}{card_key}"));
+    }
+}
+
+/// Card keys that have a kept draft.
+pub fn drafted_cards() -> Vec<String> {
+    let Some(s) = session() else { return Vec::new() };
+    let n = s.length().unwrap_or(0);
+    (0..n)
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter_map(|k| k.strip_prefix(DRAFT_PREFIX).map(str::to_owned))
+        .collect()
+}
+
+/// Remembers the admin's gateway token for this browser session (explicit opt-in).
+pub fn remember_token(connection_id: &str, token: &str) {
+    if let Some(s) = session() {
+        let _ = s.set_item(&format!("{TOKEN_PREFIX}{connection_id}"), token);
+    }
+}
+
+/// The remembered gateway token of a connection.
+pub fn remembered_token(connection_id: &str) -> Option<String> {
+    session()?.get_item(&format!("{TOKEN_PREFIX}{connection_id}")).ok()?
+}
+
+/// Forgets a remembered gateway token.
+pub fn forget_token(connection_id: &str) {
+    if let Some(s) = session() {
+        let _ = s.remove_item(&format!("{TOKEN_PREFIX}{connection_id}"));
+    }
+}

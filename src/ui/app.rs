@@ -1,0 +1,171 @@
+//! The root: loads the runtime configuration, then shows the panel or a page that says
+//! exactly what is wrong with the configuration.
+
+use super::form::EditDialog;
+use super::grid::{Filters, Grid, Toolbar};
+use super::settings::Settings;
+use super::store::{SavedEvent, Store};
+use super::toast::Toasts;
+use crate::config::{self, Theme};
+use crate::dialect::Connection;
+use crate::model::Auth;
+use crate::storage;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Where the runtime configuration is read from, relative to the page.
+pub const CONFIG_URL: &str = "switchboard.json";
+
+/// The standalone app: reads `switchboard.json`, then renders the [`Panel`].
+#[component]
+pub fn App() -> impl IntoView {
+    let loaded = RwSignal::new(None::<Result<config::Config, Vec<String>>>);
+    spawn_local(async move {
+        let result = match gloo_net::http::Request::get(CONFIG_URL).send().await {
+            Ok(r) if r.ok() => match r.text().await {
+                Ok(t) => config::parse(&t),
+                Err(e) => Err(vec![format!("{CONFIG_URL} could not be read: {e}")]),
+            },
+            Ok(r) => Err(vec![format!("{CONFIG_URL} was not found next to index.html (status {}).", r.status())]),
+            Err(e) => Err(vec![format!("{CONFIG_URL} could not be fetched: {e}")]),
+        };
+        loaded.set(Some(result));
+    });
+    move || match loaded.get() {
+        None => view! { <p class="boot muted">"Loading configuration…"</p> }.into_any(),
+        Some(Err(problems)) => view! { <ConfigError problems=problems /> }.into_any(),
+        Some(Ok(cfg)) => {
+            apply_theme(cfg.ui.theme);
+            let on_saved = Callback::new(post_to_parent);
+            view! { <Panel connections=cfg.connections read_only=cfg.ui.read_only search=cfg.ui.search on_saved=on_saved /> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn ConfigError(problems: Vec<String>) -> impl IntoView {
+    view! {
+        <main class="config-error">
+            <h1>"Switchboard needs a configuration"</h1>
+            <p>"The panel reads " <code>{CONFIG_URL}</code> " from the folder it is served from. It is missing or wrong:"</p>
+            <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+            <p>"A working example:"</p>
+            <pre><code>{config::EXAMPLE}</code></pre>
+        </main>
+    }
+}
+
+/// The panel itself, for embedding in a Leptos app: give it connections, and optionally
+/// a callback that hears of every save (names of changed fields, never values).
+#[component]
+pub fn Panel(
+    connections: Vec<Connection>,
+    #[prop(optional)] read_only: bool,
+    #[prop(optional)] search: String,
+    #[prop(optional)] on_saved: Option<Callback<SavedEvent>>,
+) -> impl IntoView {
+    let connections = connections.into_iter().map(with_remembered_token).collect();
+    let store = Store::new(connections, read_only, on_saved);
+    store.load_all();
+    let filters = Filters::new(search);
+    let search_ref = NodeRef::<html::Input>::new();
+    let settings_open = RwSignal::new(false);
+    let total = Signal::derive(move || store.cards.with(Vec::len));
+    let shown = Signal::derive(move || {
+        let n = filters.search.get().trim().to_lowercase();
+        let (g, e) = (filters.gateway.get(), filters.enabled.get());
+        if n.is_empty() && g.is_empty() && e.is_empty() {
+            return total.get();
+        }
+        let gws: Vec<_> = store.connections.with(|c| c.iter().map(|c| c.gateway).collect());
+        store.cards.with(|cards| {
+            cards
+                .iter()
+                .filter(|c| {
+                    (n.is_empty() || c.haystack.contains(&n))
+                        && (g.is_empty() || gws.get(c.conn).is_some_and(|k| k.slug() == g))
+                        && match e.as_str() {
+                            "on" => c.provider.enabled != Some(false),
+                            "off" => c.provider.enabled == Some(false),
+                            _ => true,
+                        }
+                })
+                .count()
+        })
+    });
+    let theme = RwSignal::new(Theme::Auto);
+    let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if ev.key() == "/" && !typing && store.editing.get_untracked().is_none() {
+            ev.prevent_default();
+            if let Some(input) = search_ref.get_untracked() {
+                let _ = input.focus();
+            }
+        }
+    });
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <h1 class="brand">"Switchboard"</h1>
+                <span class="muted">"LLM providers"</span>
+                <div class="spacer"></div>
+                <button type="button" on:click=move |_| store.load_all()>"Reload"</button>
+                <button type="button" on:click=move |_| settings_open.set(true)>"Connections"</button>
+                <button type="button" aria-label="Switch theme" on:click=move |_| {
+                    let next = match theme.get_untracked() { Theme::Auto => Theme::Dark, Theme::Dark => Theme::Light, Theme::Light => Theme::Auto };
+                    theme.set(next);
+                    apply_theme(next);
+                }>{move || match theme.get() { Theme::Auto => "Theme: auto", Theme::Dark => "Theme: dark", Theme::Light => "Theme: light" }}</button>
+            </header>
+            <Toolbar filters=filters search_ref=search_ref shown=shown total=total />
+            <main class="main">
+                <Grid store=store filters=filters />
+            </main>
+            {move || store.editing.get().map(|key| view! { <EditDialog store=store key=key /> })}
+            <Show when=move || settings_open.get()><Settings store=store open=settings_open /></Show>
+            <Toasts store=store />
+        </div>
+    }
+}
+
+fn with_remembered_token(mut c: Connection) -> Connection {
+    if matches!(c.auth, Auth::Bearer(ref t) if t.is_empty()) || matches!(c.auth, Auth::None) {
+        if let Some(t) = storage::remembered_token(&c.id) {
+            c.auth = Auth::Bearer(t);
+        }
+    }
+    c
+}
+
+fn apply_theme(theme: Theme) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = match theme {
+            Theme::Auto => root.remove_attribute("data-theme"),
+            Theme::Light => root.set_attribute("data-theme", "light"),
+            Theme::Dark => root.set_attribute("data-theme", "dark"),
+        };
+    }
+}
+
+/// Tells an embedding page about a save: names only, never values.
+fn post_to_parent(ev: SavedEvent) {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(Some(parent)) = w.parent() else { return };
+    if parent == w {
+        return;
+    }
+    let msg = serde_json::json!({
+        "type": "switchboard:saved",
+        "connection": ev.connection,
+        "gateway": ev.gateway,
+        "provider": ev.provider,
+        "fields": ev.fields,
+    });
+    if let Ok(v) = js_sys::JSON::parse(&msg.to_string()) {
+        let _ = parent.post_message(&v, "*");
+    }
+}

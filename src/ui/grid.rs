@@ -1,0 +1,234 @@
+//! The provider grid: search, filters and sorting over every connection, rendered in a
+//! window so only the rows on screen exist in the DOM, whatever the number of providers.
+
+use super::card::ProviderCard;
+use super::store::{Card, LoadState, Store};
+use crate::dialect::GatewayKind;
+use leptos::html;
+use leptos::prelude::*;
+
+/// Fixed row height in px; the CSS gives cards the same height so the window is exact.
+pub const ROW_HEIGHT: f64 = 212.0;
+const MIN_CARD_WIDTH: f64 = 300.0;
+const GAP: f64 = 16.0;
+const OVERSCAN_ROWS: usize = 2;
+
+/// Filter and sort settings.
+#[derive(Clone, Copy)]
+pub struct Filters {
+    pub search: RwSignal<String>,
+    pub gateway: RwSignal<String>,
+    pub enabled: RwSignal<String>,
+    pub sort: RwSignal<String>,
+}
+
+impl Filters {
+    /// Filters with an initial search text.
+    pub fn new(search: String) -> Self {
+        Filters {
+            search: RwSignal::new(search),
+            gateway: RwSignal::new(String::new()),
+            enabled: RwSignal::new(String::new()),
+            sort: RwSignal::new("name".into()),
+        }
+    }
+
+    fn keep(&self, card: &Card, gateways: &[GatewayKind], needle: &str, gateway: &str, enabled: &str) -> bool {
+        (needle.is_empty() || card.haystack.contains(needle))
+            && (gateway.is_empty() || gateways.get(card.conn).is_some_and(|g| g.slug() == gateway))
+            && match enabled {
+                "on" => card.provider.enabled != Some(false),
+                "off" => card.provider.enabled == Some(false),
+                _ => true,
+            }
+    }
+}
+
+/// The toolbar: search box (`/` focuses it), gateway, state and sort selects.
+#[component]
+pub fn Toolbar(filters: Filters, search_ref: NodeRef<html::Input>, shown: Signal<usize>, total: Signal<usize>) -> impl IntoView {
+    view! {
+        <div class="toolbar" role="search">
+            <label class="search">
+                <span class="visually-hidden">"Search providers"</span>
+                <input type="search" placeholder="Search providers  ( / )" node_ref=search_ref
+                    prop:value=move || filters.search.get()
+                    on:input=move |ev| filters.search.set(event_target_value(&ev)) />
+            </label>
+            <label>
+                <span class="visually-hidden">"Gateway"</span>
+                <select on:change=move |ev| filters.gateway.set(event_target_value(&ev)) prop:value=move || filters.gateway.get()>
+                    <option value="">"All gateways"</option>
+                    {GatewayKind::ALL.iter().map(|g| view! { <option value=g.slug()>{g.label()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>
+                <span class="visually-hidden">"State"</span>
+                <select on:change=move |ev| filters.enabled.set(event_target_value(&ev)) prop:value=move || filters.enabled.get()>
+                    <option value="">"Enabled and disabled"</option>
+                    <option value="on">"Enabled"</option>
+                    <option value="off">"Disabled"</option>
+                </select>
+            </label>
+            <label>
+                <span class="visually-hidden">"Sort by"</span>
+                <select on:change=move |ev| filters.sort.set(event_target_value(&ev)) prop:value=move || filters.sort.get()>
+                    <option value="name">"Sort: name"</option>
+                    <option value="gateway">"Sort: gateway"</option>
+                    <option value="kind">"Sort: kind"</option>
+                </select>
+            </label>
+            <span class="count" aria-live="polite">{move || format!("{} of {}", shown.get(), total.get())}</span>
+        </div>
+    }
+}
+
+/// The windowed grid of cards, with loading, empty and error states.
+#[component]
+pub fn Grid(store: Store, filters: Filters) -> impl IntoView {
+    let viewport = NodeRef::<html::Div>::new();
+    let scroll_top = RwSignal::new(0.0f64);
+    let size = RwSignal::new((1200.0f64, 800.0f64));
+    let measure = move || {
+        if let Some(el) = viewport.get_untracked() {
+            size.set((f64::from(el.client_width()), f64::from(el.client_height())));
+        }
+    };
+    Effect::new(move |_| {
+        if viewport.get().is_some() {
+            measure();
+        }
+    });
+    let _resize = window_event_listener(leptos::ev::resize, move |_| measure());
+
+    let gateways = Memo::new(move |_| store.connections.with(|c| c.iter().map(|c| c.gateway).collect::<Vec<_>>()));
+    // Indices of the cards that pass the filters, in display order. Only this runs per
+    // keystroke: a lower-cased substring test over precomputed text.
+    let visible = Memo::new(move |_| {
+        let needle = filters.search.get().trim().to_lowercase();
+        let gateway = filters.gateway.get();
+        let enabled = filters.enabled.get();
+        let sort = filters.sort.get();
+        let gws = gateways.get();
+        store.cards.with(|cards| {
+            let mut idx: Vec<usize> = (0..cards.len())
+                .filter(|&i| cards.get(i).is_some_and(|c| filters.keep(c, &gws, &needle, &gateway, &enabled)))
+                .collect();
+            let field = |c: &Card| match sort.as_str() {
+                "gateway" => gws.get(c.conn).map_or("", |g| g.label()).to_owned() + &c.provider.name.to_lowercase(),
+                "kind" => c.provider.kind.clone() + &c.provider.name.to_lowercase(),
+                _ => c.provider.name.to_lowercase(),
+            };
+            idx.sort_by_cached_key(|&i| cards.get(i).map(field).unwrap_or_default());
+            idx
+        })
+    });
+    let columns = move || (((size.get().0 + GAP) / (MIN_CARD_WIDTH + GAP)).floor() as usize).max(1);
+    let rows = move || visible.with(Vec::len).div_ceil(columns());
+    let window = move || {
+        let (_, height) = size.get();
+        let first = ((scroll_top.get() / ROW_HEIGHT).floor() as usize).saturating_sub(OVERSCAN_ROWS);
+        let last = (((scroll_top.get() + height) / ROW_HEIGHT).ceil() as usize + OVERSCAN_ROWS).min(rows());
+        (first, last.max(first))
+    };
+    let slice = move || {
+        let cols = columns();
+        let (first, last) = window();
+        let conns = store.connections.get();
+        visible.with(|v| {
+            store.cards.with(|cards| {
+                v.iter()
+                    .skip(first * cols)
+                    .take((last - first) * cols)
+                    .filter_map(|&i| cards.get(i).cloned())
+                    .map(|c| {
+                        let conn = conns.get(c.conn);
+                        let gw = conn.map_or("", |k| k.gateway.label());
+                        let name = conn.map(|k| k.name.clone()).unwrap_or_default();
+                        (c, gw, name)
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let loading = move || store.loads.with(|l| l.iter().any(|s| *s == LoadState::Loading));
+    let failures = move || {
+        store.loads.with(|l| {
+            l.iter()
+                .enumerate()
+                .filter_map(|(i, s)| match s {
+                    LoadState::Failed(e) => Some((i, e.message.clone())),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let step: i64 = match ev.key().as_str() {
+            "ArrowRight" | "j" => 1,
+            "ArrowLeft" | "k" => -1,
+            "ArrowDown" => columns() as i64,
+            "ArrowUp" => -(columns() as i64),
+            _ => return,
+        };
+        ev.prevent_default();
+        move_focus(viewport, step);
+    };
+
+    view! {
+        <div class="load-errors">
+            <For each=failures key=|(i, m)| (*i, m.clone()) let((i, msg))>
+                <div class="load-error" role="alert">
+                    <span>{move || store.connection(i).map(|c| c.name).unwrap_or_default()}": "{msg.clone()}</span>
+                    <button type="button" on:click=move |_| store.load(i)>"Retry"</button>
+                </div>
+            </For>
+        </div>
+        <div class="grid-viewport" node_ref=viewport tabindex="-1"
+            on:scroll=move |ev| scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()))
+            on:keydown=on_keydown>
+            <Show when=move || !(loading() && store.cards.with(Vec::is_empty)) fallback=|| view! {
+                <div class="grid" aria-busy="true">
+                    {(0..6).map(|_| view! { <div class="card skeleton" aria-hidden="true"></div> }).collect_view()}
+                </div>
+            }>
+                <Show when=move || !visible.with(Vec::is_empty) fallback=move || view! {
+                    <p class="empty">{move || if store.cards.with(Vec::is_empty) { "No providers configured on these gateways." } else { "No provider matches the search and filters." }}</p>
+                }>
+                    <div class="grid-space" style:height=move || format!("{}px", rows() as f64 * ROW_HEIGHT)>
+                        <div class="grid"
+                            style:transform=move || format!("translateY({}px)", window().0 as f64 * ROW_HEIGHT)
+                            style:grid-template-columns=move || format!("repeat({}, minmax(0, 1fr))", columns())>
+                            <For each=slice key=|(c, _, _)| (c.key.clone(), c.rev) let((card, gw, conn))>
+                                <ProviderCard card=card store=store gateway=gw connection=conn />
+                            </For>
+                        </div>
+                    </div>
+                </Show>
+            </Show>
+        </div>
+    }
+}
+
+/// Moves keyboard focus `step` cards from the focused one.
+fn move_focus(viewport: NodeRef<html::Div>, step: i64) {
+    let Some(root) = viewport.get_untracked() else { return };
+    let Ok(list) = root.query_selector_all(".card[data-key]") else { return };
+    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    let mut current: i64 = -1;
+    for i in 0..list.length() {
+        if let (Some(node), Some(a)) = (list.item(i), &active) {
+            let el: &web_sys::Node = a.as_ref();
+            if node.is_same_node(Some(el)) {
+                current = i64::from(i);
+            }
+        }
+    }
+    let target = (current + step).clamp(0, i64::from(list.length()) - 1);
+    if let Some(el) = u32::try_from(target).ok().and_then(|t| list.item(t)) {
+        use wasm_bindgen::JsCast;
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+}

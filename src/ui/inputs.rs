@@ -1,0 +1,304 @@
+//! The form generator: one input per field kind, driven only by the field description.
+//! Inputs write raw text into the draft; validation reads it back, so a half-typed value
+//! is never lost to a parse error.
+
+use crate::model::provider::value_text;
+use crate::model::{Draft, Field, FieldKind, SecretState};
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+
+/// Everything one input needs.
+#[derive(Clone)]
+pub struct FieldCtx {
+    pub field: Field,
+    /// The value on the server (`Null` for secrets).
+    pub current: Value,
+    pub secret: Option<SecretState>,
+    pub draft: RwSignal<Draft>,
+    pub error: Signal<Option<String>>,
+}
+
+impl FieldCtx {
+    fn id(&self) -> String {
+        format!("field-{}", self.field.name)
+    }
+
+    /// The draft's value if edited, else the current one.
+    fn value(&self) -> Value {
+        let name = self.field.name;
+        self.draft.with(|d| d.get(name).cloned()).unwrap_or_else(|| self.current.clone())
+    }
+
+    fn edited(&self) -> bool {
+        let name = self.field.name;
+        self.draft.with(|d| d.get(name).is_some())
+    }
+
+    fn set(&self, v: Value) {
+        let name = self.field.name;
+        // Typing the current value back is no edit at all.
+        if v == self.current && !self.field.is_secret() {
+            self.draft.update(|d| d.clear(name));
+        } else {
+            self.draft.update(|d| d.set(name, v));
+        }
+    }
+
+    fn clear(&self) {
+        let name = self.field.name;
+        self.draft.update(|d| d.clear(name));
+    }
+}
+
+/// One labelled field of the edit form.
+#[component]
+pub fn FieldInput(ctx: FieldCtx) -> impl IntoView {
+    let id = ctx.id();
+    let err_id = format!("{id}-error");
+    let help_id = format!("{id}-help");
+    let field = ctx.field.clone();
+    let error = ctx.error;
+    let edited = {
+        let ctx = ctx.clone();
+        move || ctx.edited()
+    };
+    let control = control(ctx.clone(), id.clone(), format!("{help_id} {err_id}"));
+    view! {
+        <div class="field" class:edited=edited class:invalid=move || error.get().is_some() data-field=field.name>
+            <label class="field-label" for=id.clone()>{field.label}
+                {field.locked.map(|_| view! { <span class="lock" aria-hidden="true">" 🔒"</span> })}
+            </label>
+            {control}
+            <p class="help" id=help_id>{field.locked.unwrap_or(field.help)}</p>
+            <p class="field-error" id=err_id role="alert">{move || error.get().unwrap_or_default()}</p>
+        </div>
+    }
+}
+
+fn control(ctx: FieldCtx, id: String, described: String) -> AnyView {
+    let disabled = !ctx.field.is_editable();
+    let invalid = {
+        let e = ctx.error;
+        move || if e.get().is_some() { "true" } else { "false" }
+    };
+    match ctx.field.kind.clone() {
+        FieldKind::Bool => {
+            let c = ctx.clone();
+            view! {
+                <input type="checkbox" role="switch" id=id aria-describedby=described disabled=disabled
+                    prop:checked=move || c.value().as_bool().unwrap_or(false)
+                    on:change=move |ev| ctx.set(Value::Bool(event_target_checked(&ev))) />
+            }
+            .into_any()
+        }
+        FieldKind::Enum { options, .. } => {
+            let c = ctx.clone();
+            let current = value_text(&ctx.current);
+            let extra = (!current.is_empty() && !options.contains(&current.as_str())).then(|| current.clone());
+            view! {
+                <select id=id aria-describedby=described disabled=disabled aria-invalid=invalid
+                    prop:value=move || value_text(&c.value())
+                    on:change=move |ev| ctx.set(Value::String(event_target_value(&ev)))>
+                    {extra.map(|v| view! { <option value=v.clone()>{v.clone()}" (current, not valid here)"</option> })}
+                    {options.into_iter().map(|o| view! { <option value=o>{o}</option> }).collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        FieldKind::Secret => secret_control(ctx, id, described),
+        FieldKind::KeyValue => key_value_control(ctx, id, described),
+        FieldKind::Json => {
+            let c = ctx.clone();
+            let shown = move || match c.value() {
+                Value::String(s) => s,
+                Value::Null => String::new(),
+                v => serde_json::to_string_pretty(&v).unwrap_or_default(),
+            };
+            let placeholder = if ctx.field.is_secret() { "Leave empty to keep the current value" } else { "{}" };
+            view! {
+                <textarea id=id aria-describedby=described disabled=disabled aria-invalid=invalid rows="4" spellcheck="false"
+                    placeholder=placeholder prop:value=shown
+                    on:input=move |ev| ctx.set(Value::String(event_target_value(&ev)))></textarea>
+            }
+            .into_any()
+        }
+        FieldKind::Text | FieldKind::Url | FieldKind::Uuid | FieldKind::Integer { .. } => {
+            let nullable = ctx.field.nullable;
+            let (input_type, mode) = match ctx.field.kind {
+                FieldKind::Url => ("url", "url"),
+                FieldKind::Integer { .. } => ("text", "numeric"),
+                _ => ("text", "text"),
+            };
+            let c = ctx.clone();
+            let is_null = move || c.value().is_null();
+            let c2 = ctx.clone();
+            let text = move || value_text(&c2.value());
+            let c3 = ctx.clone();
+            let null_label = match ctx.field.kind {
+                FieldKind::Uuid => "None (detach; use a direct key)",
+                _ => "Inherit the platform default",
+            };
+            let c4 = ctx.clone();
+            let toggle = move |ev: leptos::ev::Event| {
+                if event_target_checked(&ev) {
+                    c4.set(Value::Null);
+                } else if c4.current.is_null() {
+                    c4.draft.update(|d| d.set(c4.field.name, Value::String(String::new())));
+                } else {
+                    c4.clear();
+                }
+            };
+            let is_null2 = is_null.clone();
+            view! {
+                <div class="text-control">
+                    <input type=input_type inputmode=mode id=id aria-describedby=described aria-invalid=invalid
+                        disabled=move || disabled || (nullable && is_null())
+                        prop:value=text autocomplete="off"
+                        on:input=move |ev| c3.set(Value::String(event_target_value(&ev))) />
+                    {nullable.then(|| view! {
+                        <label class="inherit"><input type="checkbox" prop:checked=is_null2 disabled=disabled on:change=toggle />{null_label}</label>
+                    })}
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+fn secret_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
+    let state = match ctx.secret {
+        Some(SecretState::Set) => "A key is set.",
+        Some(SecretState::NotSet) => "No key is set.",
+        _ => "Write-only: the gateway never shows it.",
+    };
+    let always = ctx.field.always_sent;
+    let c = ctx.clone();
+    let replacing = move || always || c.edited();
+    let c2 = ctx.clone();
+    let c3 = ctx.clone();
+    let disabled = !ctx.field.is_editable();
+    view! {
+        <div class="secret">
+            <span class="secret-state">{state}</span>
+            <Show when=replacing.clone() fallback=move || {
+                let c = c2.clone();
+                view! { <button type="button" id=id.clone() disabled=disabled on:click=move |_| c.set(Value::String(String::new()))>"Replace…"</button> }
+            }>
+                {
+                    let c = c3.clone();
+                    let c_keep = c3.clone();
+                    let c_in = c3.clone();
+                    view! {
+                        <input type="password" id=format!("field-{}", c.field.name) aria-describedby=described.clone() autocomplete="new-password"
+                            placeholder="New value" disabled=disabled
+                            prop:value=move || value_text(&c.value())
+                            on:input=move |ev| c_in.set(Value::String(event_target_value(&ev))) />
+                        {(!always).then(|| view! { <button type="button" class="link" on:click=move |_| c_keep.clear()>"Keep current"</button> })}
+                    }
+                }
+            </Show>
+        </div>
+    }
+    .into_any()
+}
+
+fn key_value_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
+    let existing: Vec<String> = ctx.current.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    let new_key = RwSignal::new(String::new());
+    let new_val = RwSignal::new(String::new());
+    let entries = {
+        let c = ctx.clone();
+        move || c.draft.with(|d| d.get(c.field.name).and_then(Value::as_object).cloned()).unwrap_or_default()
+    };
+    let edit = {
+        let c = ctx.clone();
+        move |f: &dyn Fn(&mut Map<String, Value>)| {
+            let mut m = c.draft.with(|d| d.get(c.field.name).and_then(Value::as_object).cloned()).unwrap_or_default();
+            f(&mut m);
+            if m.is_empty() {
+                c.clear();
+            } else {
+                c.set(Value::Object(m));
+            }
+        }
+    };
+    let rows = existing
+        .into_iter()
+        .map(|k| {
+            let (e1, e2, e3) = (entries.clone(), entries.clone(), entries.clone());
+            let (ed1, ed2, ed3) = (edit.clone(), edit.clone(), edit.clone());
+            let (k1, k2, k3, k4, k5) = (k.clone(), k.clone(), k.clone(), k.clone(), k.clone());
+            view! {
+                <li class="kv-row">
+                    <span class="kv-key">{k.clone()}</span>
+                    {move || match e1().get(&k1) {
+                        None => view! { <span class="kv-val">"•••• (kept)"</span> }.into_any(),
+                        Some(Value::Null) => view! { <span class="kv-val removed">"removed on save"</span> }.into_any(),
+                        Some(_) => {
+                            let ed = ed1.clone();
+                            let k = k1.clone();
+                            let e = e3.clone();
+                            let k_in = k.clone();
+                            view! { <input type="password" autocomplete="new-password" aria-label=format!("New value for {k}")
+                                prop:value=move || e().get(&k).and_then(Value::as_str).unwrap_or("").to_owned()
+                                on:input=move |ev| { let v = event_target_value(&ev); ed(&|m| { m.insert(k_in.clone(), Value::String(v.clone())); }) } /> }.into_any()
+                        }
+                    }}
+                    <button type="button" class="link" on:click=move |_| {
+                        let k = k2.clone();
+                        ed2(&|m| { m.insert(k.clone(), Value::String(String::new())); })
+                    }>"Replace"</button>
+                    <button type="button" class="link" on:click=move |_| {
+                        let k = k3.clone();
+                        let removed = e2().get(&k4).is_some_and(Value::is_null);
+                        ed3(&|m| { if removed { m.remove(&k); } else { m.insert(k.clone(), Value::Null); } })
+                    }>{move || if entries.clone()().get(&k5).is_some_and(Value::is_null) { "Undo remove" } else { "Remove" }}</button>
+                </li>
+            }
+        })
+        .collect_view();
+    let existing_keys: Vec<String> = ctx.current.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    let added = {
+        let c = ctx.clone();
+        let ek = existing_keys.clone();
+        move || {
+            c.draft
+                .with(|d| d.get(c.field.name).and_then(Value::as_object).cloned())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| !ek.contains(k))
+                .map(|(k, _)| k)
+                .collect::<Vec<_>>()
+        }
+    };
+    let edit_add = edit.clone();
+    let edit_del = edit.clone();
+    view! {
+        <div class="kv" id=id aria-describedby=described>
+            <ul class="kv-list">
+                {rows}
+                <For each=added key=|k| k.clone() let(k)>
+                    <li class="kv-row new">
+                        <span class="kv-key">{k.clone()}</span><span class="kv-val">"•••• (new)"</span>
+                        <button type="button" class="link" on:click={let ed = edit_del.clone(); let k = k.clone(); move |_| ed(&|m| { m.remove(&k); })}>"Remove"</button>
+                    </li>
+                </For>
+            </ul>
+            <div class="kv-add">
+                <input type="text" placeholder="key" aria-label="New key" prop:value=move || new_key.get()
+                    on:input=move |ev| new_key.set(event_target_value(&ev)) />
+                <input type="password" placeholder="value" aria-label="New value" autocomplete="new-password"
+                    prop:value=move || new_val.get() on:input=move |ev| new_val.set(event_target_value(&ev)) />
+                <button type="button" on:click=move |_| {
+                    let (k, v) = (new_key.get_untracked(), new_val.get_untracked());
+                    if !k.trim().is_empty() {
+                        edit_add(&|m| { m.insert(k.trim().to_owned(), Value::String(v.clone())); });
+                        new_key.set(String::new());
+                        new_val.set(String::new());
+                    }
+                }>"Add"</button>
+            </div>
+        </div>
+    }
+    .into_any()
+}

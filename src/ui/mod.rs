@@ -1,0 +1,11 @@
+//! Thin Leptos components that render what the core describes. No component builds a
+//! URL or a JSON body: requests come from the dialects, network from [`crate::client`].
+
+pub mod app;
+pub mod card;
+pub mod form;
+pub mod grid;
+pub mod inputs;
+pub mod settings;
+pub mod store;
+pub mod toast;

@@ -1,0 +1,89 @@
+//! Connection settings: where each gateway is and the admin's credential for it.
+//! Credentials stay in memory unless the admin opts in to keep their own gateway token
+//! for this browser session (sessionStorage); provider keys are never kept.
+
+use super::store::Store;
+use crate::dialect::GatewayKind;
+use crate::model::Auth;
+use crate::storage;
+use leptos::prelude::*;
+
+/// The settings dialog.
+#[component]
+pub fn Settings(store: Store, open: RwSignal<bool>) -> impl IntoView {
+    let rows = move || store.connections.with(|c| c.iter().enumerate().map(|(i, c)| (i, c.clone())).collect::<Vec<_>>());
+    view! {
+        <div class="backdrop">
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="settings-title"
+                on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
+                <header class="dialog-head">
+                    <h2 id="settings-title">"Connections"</h2>
+                    <button type="button" class="icon" aria-label="Close" on:click=move |_| open.set(false)>"✕"</button>
+                </header>
+                <For each=rows key=|(i, c)| (*i, c.id.clone()) let((i, conn))>
+                    <ConnectionRow store=store idx=i conn=conn />
+                </For>
+                <footer class="dialog-foot">
+                    <button type="button" class="primary" on:click=move |_| open.set(false)>"Done"</button>
+                </footer>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ConnectionRow(store: Store, idx: usize, conn: crate::dialect::Connection) -> impl IntoView {
+    let base = RwSignal::new(conn.base_url.clone());
+    let (user, secret) = match &conn.auth {
+        Auth::Basic { key, .. } | Auth::Token { key, .. } => (key.clone(), String::new()),
+        _ => (String::new(), String::new()),
+    };
+    let user = RwSignal::new(user);
+    let secret = RwSignal::new(secret);
+    let remember = RwSignal::new(storage::remembered_token(&conn.id).is_some());
+    let is_pair = conn.gateway == GatewayKind::Libredesk;
+    let id = conn.id.clone();
+    let scheme = conn.auth.clone();
+    let apply = move |_| {
+        let new_secret = secret.get_untracked();
+        store.connections.update(|cs| {
+            if let Some(c) = cs.get_mut(idx) {
+                c.base_url = base.get_untracked();
+                if !new_secret.is_empty() || is_pair {
+                    c.auth = match &scheme {
+                        Auth::Token { .. } => Auth::Token { key: user.get_untracked(), secret: new_secret.clone() },
+                        Auth::Basic { .. } => Auth::Basic { key: user.get_untracked(), secret: new_secret.clone() },
+                        _ if is_pair => Auth::Basic { key: user.get_untracked(), secret: new_secret.clone() },
+                        _ => Auth::Bearer(new_secret.clone()),
+                    };
+                }
+            }
+        });
+        // Only a bearer token is the admin's own single credential worth keeping.
+        if remember.get_untracked() && !is_pair && !new_secret.is_empty() {
+            storage::remember_token(&id, &new_secret);
+        } else if !remember.get_untracked() {
+            storage::forget_token(&id);
+        }
+        secret.set(String::new());
+        store.load(idx);
+    };
+    view! {
+        <fieldset class="conn-row">
+            <legend>{conn.name.clone()}" ("{conn.gateway.label()}")"</legend>
+            <label>"Base URL"<input type="url" prop:value=move || base.get() on:input=move |ev| base.set(event_target_value(&ev)) /></label>
+            {is_pair.then(|| view! {
+                <label>"API key"<input type="text" autocomplete="off" prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev)) /></label>
+            })}
+            <label>{if is_pair { "API secret" } else { "Token" }}
+                <input type="password" autocomplete="new-password" placeholder=if conn.auth.is_set() { "set; type to replace" } else { "not set" }
+                    prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev)) />
+            </label>
+            {(!is_pair).then(|| view! {
+                <label class="inline"><input type="checkbox" prop:checked=move || remember.get()
+                    on:change=move |ev| remember.set(event_target_checked(&ev)) />"Remember my token for this browser session"</label>
+            })}
+            <button type="button" on:click=apply>"Apply and reload"</button>
+        </fieldset>
+    }
+}

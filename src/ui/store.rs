@@ -1,0 +1,234 @@
+//! The panel's state and the actions that move it: loading providers, saving drafts.
+//! State is plain structs of signals; components receive the `Copy` handle.
+
+use crate::client;
+use crate::dialect::Connection;
+use crate::model::{ApiError, Change, Provider};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::BTreeMap;
+
+/// Where a card's last save stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveStatus {
+    Idle,
+    Saving,
+    /// Retrying after a failure that may pass (attempt number).
+    Retrying(u32),
+    Saved,
+    Failed(String),
+}
+
+/// One provider card.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Card {
+    /// `connection id / provider id`: unique across the panel.
+    pub key: String,
+    /// Index into the connections.
+    pub conn: usize,
+    pub provider: Provider,
+    pub status: SaveStatus,
+    /// Bumped on every change so keyed lists redraw exactly the cards that changed.
+    pub rev: u32,
+    /// Lower-cased text the search matches against, computed once per change.
+    pub haystack: String,
+}
+
+impl Card {
+    fn new(conn: usize, conn_id: &str, gateway: &str, provider: Provider) -> Self {
+        let haystack = format!("{} {} {} {} {}", provider.name, provider.kind, provider.id, gateway, conn_id).to_lowercase();
+        Card { key: format!("{conn_id}/{}", provider.id), conn, provider, status: SaveStatus::Idle, rev: 0, haystack }
+    }
+}
+
+/// How loading one connection's providers went.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadState {
+    Loading,
+    Ready,
+    Failed(ApiError),
+}
+
+/// A notification.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Toast {
+    pub id: u64,
+    pub ok: bool,
+    pub text: String,
+}
+
+/// The whole panel's state. `Copy`: every field is an arena handle.
+#[derive(Clone, Copy)]
+pub struct Store {
+    pub connections: RwSignal<Vec<Connection>>,
+    pub cards: RwSignal<Vec<Card>>,
+    pub loads: RwSignal<Vec<LoadState>>,
+    /// The card whose edit form is open.
+    pub editing: RwSignal<Option<String>>,
+    pub toasts: RwSignal<Vec<Toast>>,
+    pub read_only: bool,
+    /// Called after every successful save (embedding hosts listen through it).
+    pub on_saved: Option<Callback<SavedEvent>>,
+}
+
+/// What the host learns about a save: never a value, only names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavedEvent {
+    pub connection: String,
+    pub gateway: &'static str,
+    pub provider: String,
+    pub fields: Vec<&'static str>,
+}
+
+impl Store {
+    /// A store over these connections, nothing loaded yet.
+    pub fn new(connections: Vec<Connection>, read_only: bool, on_saved: Option<Callback<SavedEvent>>) -> Self {
+        let n = connections.len();
+        Store {
+            connections: RwSignal::new(connections),
+            cards: RwSignal::new(Vec::new()),
+            loads: RwSignal::new(vec![LoadState::Loading; n]),
+            editing: RwSignal::new(None),
+            toasts: RwSignal::new(Vec::new()),
+            read_only,
+            on_saved,
+        }
+    }
+
+    /// The card with this key, cloned.
+    pub fn card(&self, key: &str) -> Option<Card> {
+        self.cards.with(|cards| cards.iter().find(|c| c.key == key).cloned())
+    }
+
+    /// The connection at an index, cloned.
+    pub fn connection(&self, idx: usize) -> Option<Connection> {
+        self.connections.with(|c| c.get(idx).cloned())
+    }
+
+    fn update_card(&self, key: &str, f: impl FnOnce(&mut Card)) {
+        self.cards.update(|cards| {
+            if let Some(c) = cards.iter_mut().find(|c| c.key == key) {
+                f(c);
+                c.rev = c.rev.wrapping_add(1);
+            }
+        });
+    }
+
+    /// Shows a notification that goes away by itself after a while.
+    pub fn toast(&self, ok: bool, text: impl Into<String>) {
+        let id = (js_sys::Math::random() * 1e15) as u64;
+        self.toasts.update(|t| t.push(Toast { id, ok, text: text.into() }));
+        let toasts = self.toasts;
+        spawn_local(async move {
+            client::sleep(if ok { 5_000 } else { 12_000 }).await;
+            toasts.update(|t| t.retain(|x| x.id != id));
+        });
+    }
+
+    /// (Re)loads every connection.
+    pub fn load_all(&self) {
+        let n = self.connections.with(Vec::len);
+        for i in 0..n {
+            self.load(i);
+        }
+    }
+
+    /// (Re)loads one connection's providers, replacing its cards.
+    pub fn load(&self, idx: usize) {
+        let Some(conn) = self.connection(idx) else { return };
+        let store = *self;
+        self.loads.update(|l| {
+            if let Some(s) = l.get_mut(idx) {
+                *s = LoadState::Loading;
+            }
+        });
+        spawn_local(async move {
+            let dialect = conn.gateway.dialect();
+            let req = dialect.list_request(&conn);
+            let result = client::execute(&req, |s, b| dialect.parse_error(s, b), |_, _| {})
+                .await
+                .and_then(|a| dialect.parse_list(&a.body));
+            let state = match result {
+                Ok(providers) => {
+                    let fresh: Vec<Card> =
+                        providers.into_iter().map(|p| Card::new(idx, &conn.id, conn.gateway.label(), p)).collect();
+                    store.cards.update(|cards| {
+                        cards.retain(|c| c.conn != idx);
+                        cards.extend(fresh);
+                    });
+                    LoadState::Ready
+                }
+                Err(e) => LoadState::Failed(e),
+            };
+            store.loads.update(|l| {
+                if let Some(s) = l.get_mut(idx) {
+                    *s = state;
+                }
+            });
+            mark_first_paint();
+        });
+    }
+
+    /// Reads the provider again and says whether it changed on the server since loaded.
+    pub async fn changed_on_server(&self, key: &str) -> Result<bool, ApiError> {
+        let card = self.card(key).ok_or_else(|| ApiError::new(crate::model::ErrorKind::BadResponse, "This provider is gone."))?;
+        let conn = self.connection(card.conn).ok_or_else(|| ApiError::new(crate::model::ErrorKind::BadResponse, "No connection."))?;
+        let dialect = conn.gateway.dialect();
+        let req = dialect.read_request(&conn, &card.provider);
+        let answer = client::execute(&req, |s, b| dialect.parse_error(s, b), |_, _| {}).await?;
+        let now = dialect.parse_item(&answer.body)?;
+        Ok(now.values != card.provider.values || now.name != card.provider.name || now.enabled != card.provider.enabled)
+    }
+
+    /// Sends a validated change; the card shows in-flight, retry, success or failure.
+    /// On success the card holds what the server returned (or what was sent, masked).
+    pub async fn save(&self, key: &str, change: Change) -> Result<(), ApiError> {
+        let card = self.card(key).ok_or_else(|| ApiError::new(crate::model::ErrorKind::BadResponse, "This provider is gone."))?;
+        let conn = self.connection(card.conn).ok_or_else(|| ApiError::new(crate::model::ErrorKind::BadResponse, "No connection."))?;
+        let dialect = conn.gateway.dialect();
+        let req = dialect.update_request(&conn, &card.provider, &change);
+        self.update_card(key, |c| c.status = SaveStatus::Saving);
+        let store = *self;
+        let k = key.to_owned();
+        let result = client::execute(&req, |s, b| dialect.parse_error(s, b), move |n, _| {
+            store.update_card(&k, |c| c.status = SaveStatus::Retrying(n));
+        })
+        .await
+        .and_then(|a| dialect.parse_update(&card.provider, &change, &a.body));
+        match result {
+            Ok(next) => {
+                let gateway = conn.gateway.label();
+                self.update_card(key, |c| {
+                    *c = Card { status: SaveStatus::Saved, rev: c.rev, ..Card::new(c.conn, &conn.id, gateway, next) };
+                });
+                self.toast(true, format!("Saved {}.", card.provider.name));
+                if let Some(cb) = self.on_saved {
+                    cb.run(SavedEvent {
+                        connection: conn.id.clone(),
+                        gateway: conn.gateway.slug(),
+                        provider: card.provider.id.clone(),
+                        fields: change.changed().to_vec(),
+                    });
+                }
+                Ok(())
+            }
+            Err(e) => {
+                self.update_card(key, |c| c.status = SaveStatus::Failed(e.message.clone()));
+                self.toast(false, format!("{} was not saved: {}", card.provider.name, e.message));
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Field errors from the server, by field name.
+pub type ServerFieldErrors = BTreeMap<String, String>;
+
+/// Marks the first time cards are on screen, for the benchmark (once per page).
+fn mark_first_paint() {
+    if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+        if perf.get_entries_by_name("switchboard:cards").length() == 0 {
+            let _ = perf.mark("switchboard:cards");
+        }
+    }
+}
