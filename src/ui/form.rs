@@ -215,7 +215,7 @@ fn preview_view(req: &crate::model::HttpRequest, change: &Change) -> AnyView {
     let rows = change.rows().to_vec();
     view! {
         <h3>"Will send"</h3>
-        <pre class="request"><code>{format!("{} {}\n{}\n\n{}", req.method.as_str(), req.path(), headers.join("\n"), body)}</code></pre>
+        <pre class="request"><code>{format!("{} {}\n{}\n\n{}", req.method.as_str(), resolved_path(&req.url), headers.join("\n"), body)}</code></pre>
         <table class="diff">
             <thead><tr><th scope="col">"Field"</th><th scope="col">"Now"</th><th scope="col">"After save"</th></tr></thead>
             <tbody>
@@ -226,6 +226,14 @@ fn preview_view(req: &crate::model::HttpRequest, change: &Change) -> AnyView {
         </table>
     }
     .into_any()
+}
+
+/// The path the browser will request: relative base URLs resolve against the page.
+fn resolved_path(url: &str) -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .and_then(|base| web_sys::Url::new_with_base(url, &base).ok())
+        .map_or_else(|| url.to_owned(), |u| u.pathname())
 }
 
 fn is_self(ev: &leptos::ev::MouseEvent) -> bool {

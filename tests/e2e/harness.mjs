@@ -1,0 +1,123 @@
+// Shared set-up for the end-to-end tests: a real sandbox on a free port with its own
+// SQLite file, Debian's headless Chromium driven by playwright-core, and helpers to read
+// what the server stored and what the page shows.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const SANDBOX = process.env.SANDBOX;
+const DIST = process.env.DIST;
+if (!SANDBOX || !DIST) throw new Error('SANDBOX and DIST must be set (./x test sets them)');
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const CANARY = 'sk-canary-7f3a9c1e5b';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a sandbox serving the built panel; resolves once it answers. */
+export async function startSandbox({ seed = 'demo', args = [] } = {}) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'sb-e2e-'));
+  const db = join(dir, 'sandbox.db');
+  const proc = spawn(SANDBOX, ['--addr', `127.0.0.1:${port}`, '--db', db, '--dist', DIST, '--seed', seed, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = [];
+  proc.stdout.on('data', (d) => log.push(String(d)));
+  proc.stderr.on('data', (d) => log.push(String(d)));
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(url + 'switchboard.json');
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    db,
+    log,
+    /** Rows from the sandbox's database, as objects. */
+    query(sql) {
+      const out = execFileSync('sqlite3', ['-json', db, sql], { encoding: 'utf8' });
+      return out.trim() ? JSON.parse(out) : [];
+    },
+    exec(sql) {
+      execFileSync('sqlite3', [db, sql]);
+    },
+    async stop() {
+      proc.kill('SIGINT');
+      await new Promise((r) => proc.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+  });
+}
+
+/** A fresh page with console capture; waits until the first cards are drawn. */
+export async function openPanel(browser, url, { width = 1280, height = 900, waitForCards = true } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const consoleLines = [];
+  page.on('console', (m) => consoleLines.push(m.text()));
+  page.on('pageerror', (e) => consoleLines.push(String(e)));
+  page.on('dialog', (d) => d.accept());
+  await page.goto(url);
+  if (waitForCards) await page.waitForSelector('.card[data-key]');
+  return { page, context, consoleLines };
+}
+
+/** Opens the edit form of a card and waits for it. */
+export async function openCard(page, key) {
+  await page.click(`.card[data-key="${key}"]`);
+  await page.waitForSelector('[role=dialog]');
+}
+
+/** Clicks Save and returns the update request the browser sent, with its answer. */
+export async function saveAndCapture(page, method) {
+  const [req] = await Promise.all([
+    page.waitForRequest((r) => r.method() === method),
+    page.click('[role=dialog] button.primary'),
+  ]);
+  const res = await req.response();
+  return { req, res };
+}
+
+/** Everything a secret could leak into: DOM, input values, web storage, URL, console. */
+export async function leakSurfaces(page, consoleLines) {
+  const inPage = await page.evaluate(async () => {
+    const storage = (s) => Object.keys(s).map((k) => k + '=' + s.getItem(k)).join('\n');
+    let idb = '';
+    if (indexedDB.databases) idb = JSON.stringify(await indexedDB.databases());
+    return {
+      dom: document.documentElement.outerHTML,
+      values: [...document.querySelectorAll('input, textarea')].map((i) => i.value).join('\n'),
+      local: storage(localStorage),
+      session: storage(sessionStorage),
+      idb,
+      url: location.href,
+      panicked: document.body.getAttribute('data-panicked'),
+    };
+  });
+  return { ...inPage, console: consoleLines.join('\n') };
+}

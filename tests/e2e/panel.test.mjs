@@ -1,0 +1,256 @@
+// Per dialect: the exact request a typical edit sends and what the database holds after,
+// a validation error blocked in the browser, a server error shown with the draft kept,
+// and a secret that never reaches the DOM, web storage, the URL or the console.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { CANARY, launch, leakSurfaces, openCard, openPanel, saveAndCapture, startSandbox } from './harness.mjs';
+
+let sandbox;
+let browser;
+before(async () => {
+  sandbox = await startSandbox();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+});
+
+const BARNDOOR_OPENAI = 'b1a7c3d2-0001-4a00-8000-000000000001';
+const dialog = '[role=dialog]';
+
+function field(name) {
+  return `${dialog} [data-field="${name}"]`;
+}
+
+async function assertNoLeak(page, consoleLines) {
+  const s = await leakSurfaces(page, consoleLines);
+  for (const where of ['dom', 'values', 'local', 'session', 'idb', 'url', 'console']) {
+    assert.ok(!s[where].includes(CANARY), `canary leaked into ${where}`);
+  }
+  assert.equal(s.panicked, null, 'the app panicked');
+}
+
+async function countRequests(page, method, action) {
+  let n = 0;
+  const on = (r) => { if (r.method() === method) n++; };
+  page.on('request', on);
+  await action();
+  await page.waitForTimeout(300);
+  page.off('request', on);
+  return n;
+}
+
+describe('re-factor', () => {
+  it('sends only the changed fields with PUT and the bearer token; the database holds them', async () => {
+    const { page, context, consoleLines } = await openPanel(browser, sandbox.url);
+    await openCard(page, 'refactor/openai');
+    await page.uncheck('#field-enabled');
+    await page.fill(`${field('credentials')} input[aria-label="New key"]`, 'api_key');
+    await page.fill(`${field('credentials')} input[aria-label="New value"]`, CANARY);
+    await page.click(`${field('credentials')} .kv-add button`);
+    const preview = await page.textContent(`${dialog} .request`);
+    assert.match(preview, /^PUT \/refactor\/v1\/llm-provider\/openai/);
+    assert.ok(preview.includes('Authorization: Bearer ••••') && !preview.includes(CANARY), preview);
+    const { req, res } = await saveAndCapture(page, 'PUT');
+    assert.equal(new URL(req.url()).pathname, '/refactor/v1/llm-provider/openai');
+    const h = await req.allHeaders();
+    assert.equal(h.authorization, 'Bearer demo-refactor-token');
+    assert.equal(h['content-type'], 'application/json');
+    assert.deepEqual(req.postDataJSON(), { enabled: false, credentials: { api_key: CANARY } });
+    assert.equal(res.status(), 200);
+    await page.waitForSelector(`${dialog}`, { state: 'detached' });
+    await page.waitForSelector('.card[data-key="refactor/openai"] .pill.off');
+    const [row] = sandbox.query("SELECT enabled, credentials FROM refactor_providers WHERE provider = 'openai'");
+    assert.equal(row.enabled, 0);
+    assert.deepEqual(JSON.parse(row.credentials), { api_key: CANARY, organization: 'org-demo' });
+    await assertNoLeak(page, consoleLines);
+    await page.reload();
+    await page.waitForSelector('.card[data-key="refactor/openai"] .pill.off');
+    await context.close();
+  });
+
+  it('blocks an empty credential value in the browser', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    await openCard(page, 'refactor/azure');
+    await page.fill(`${field('credentials')} input[aria-label="New key"]`, 'region');
+    await page.click(`${field('credentials')} .kv-add button`);
+    assert.match(await page.textContent(`${field('credentials')} .field-error`), /Enter a value for region/);
+    assert.ok(await page.isDisabled(`${dialog} button.primary`));
+    assert.equal(await countRequests(page, 'PUT', () => page.keyboard.press('Control+s')), 0);
+    await context.close();
+  });
+
+  it('shows the 404 envelope and keeps the draft', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    sandbox.exec("DELETE FROM refactor_providers WHERE provider = 'anthropic'");
+    await openCard(page, 'refactor/anthropic');
+    await page.uncheck('#field-enabled');
+    const { res } = await saveAndCapture(page, 'PUT');
+    assert.equal(res.status(), 404);
+    await page.waitForSelector(`${dialog} .form-error:has-text("No configuration found for provider: anthropic")`);
+    assert.equal(await page.isChecked('#field-enabled'), false, 'draft kept');
+    assert.match(await page.textContent('.card[data-key="refactor/anthropic"] .status'), /Not saved/);
+    await context.close();
+  });
+});
+
+describe('Libredesk', () => {
+  it('sends provider and api_key together with Basic auth; stores the key', async () => {
+    const { page, context, consoleLines } = await openPanel(browser, sandbox.url);
+    await openCard(page, 'libredesk/openai');
+    assert.match(await page.textContent(field('api_key')), /with every change/);
+    await page.fill('#field-api_key', CANARY);
+    const { req, res } = await saveAndCapture(page, 'PUT');
+    assert.equal(new URL(req.url()).pathname, '/libredesk/api/v1/ai/provider');
+    assert.equal((await req.allHeaders()).authorization, 'Basic ' + Buffer.from('demo-libredesk-key:demo-libredesk-secret').toString('base64'));
+    assert.deepEqual(req.postDataJSON(), { provider: 'openai', api_key: CANARY });
+    assert.deepEqual(await res.json(), { status: 'success', data: true });
+    await page.waitForSelector(dialog, { state: 'detached' });
+    assert.deepEqual(sandbox.query('SELECT provider, api_key FROM libredesk_ai'), [{ provider: 'openai', api_key: CANARY }]);
+    await page.waitForSelector('.card[data-key="libredesk/openai"] .status.saved');
+    await assertNoLeak(page, consoleLines);
+    await context.close();
+  });
+
+  it('blocks a key with surrounding spaces in the browser', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    await openCard(page, 'libredesk/openai');
+    await page.fill('#field-api_key', ' sk-x ');
+    assert.match(await page.textContent(`${field('api_key')} .field-error`), /spaces/);
+    assert.ok(await page.isDisabled(`${dialog} button.primary`));
+    await context.close();
+  });
+
+  it('shows a storage failure in plain words and keeps the draft', async () => {
+    const { page, context, consoleLines } = await openPanel(browser, sandbox.url);
+    sandbox.exec('ALTER TABLE libredesk_ai RENAME TO libredesk_ai_gone');
+    try {
+      await openCard(page, 'libredesk/openai');
+      await page.fill('#field-api_key', CANARY);
+      const { res } = await saveAndCapture(page, 'PUT');
+      assert.equal(res.status(), 500);
+      await page.waitForSelector(`${dialog} .form-error:has-text("Error updating AI provider")`);
+      assert.equal(await page.inputValue('#field-api_key'), CANARY, 'typed key kept for the retry');
+      await page.click(`${dialog} button:has-text("Cancel")`);
+      await page.waitForSelector(dialog, { state: 'detached' });
+      await assertNoLeak(page, consoleLines);
+    } finally {
+      sandbox.exec('ALTER TABLE libredesk_ai_gone RENAME TO libredesk_ai');
+    }
+    await context.close();
+  });
+});
+
+describe('Barndoor', () => {
+  const key = `barndoor/${BARNDOOR_OPENAI}`;
+
+  it('renames, inherits a timeout and detaches with a key, in one PUT with explicit nulls', async () => {
+    const { page, context, consoleLines } = await openPanel(browser, sandbox.url);
+    await openCard(page, key);
+    await page.fill('#field-name', 'OpenAI Production (EU)');
+    await page.check(`${field('request_timeout_secs')} .inherit input`);
+    await page.check(`${field('connection_id')} .inherit input`);
+    assert.match(await page.textContent(`${field('api_key')} .field-error`), /Detaching/);
+    await page.click(`${field('api_key')} button:has-text("Replace")`);
+    await page.fill('#field-api_key', CANARY);
+    const { req, res } = await saveAndCapture(page, 'PUT');
+    assert.equal(new URL(req.url()).pathname, `/barndoor/api/llm-gateway/admin/providers/${BARNDOOR_OPENAI}`);
+    assert.equal((await req.allHeaders()).authorization, 'Bearer demo-barndoor-jwt');
+    assert.deepEqual(req.postDataJSON(), {
+      name: 'OpenAI Production (EU)', request_timeout_secs: null, connection_id: null, api_key: CANARY,
+    });
+    assert.equal(res.status(), 200);
+    await page.waitForSelector(dialog, { state: 'detached' });
+    const [row] = sandbox.query(`SELECT name, request_timeout_secs, connection_id, api_key FROM barndoor_providers WHERE id = '${BARNDOOR_OPENAI}'`);
+    assert.deepEqual(row, { name: 'OpenAI Production (EU)', request_timeout_secs: null, connection_id: null, api_key: CANARY });
+    await page.waitForSelector(`.card[data-key="${key}"]:has-text("OpenAI Production (EU)")`);
+    await assertNoLeak(page, consoleLines);
+    await context.close();
+  });
+
+  it('blocks a stream idle timeout above 1800 in the browser', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    await openCard(page, 'barndoor/b1a7c3d2-0004-4a00-8000-000000000004');
+    await page.fill('#field-stream_idle_timeout_secs', '1801');
+    assert.match(await page.textContent(`${field('stream_idle_timeout_secs')} .field-error`), /from 1 to 1800/);
+    assert.ok(await page.isDisabled(`${dialog} button.primary`));
+    await page.fill('#field-stream_idle_timeout_secs', '1800');
+    assert.ok(!(await page.isDisabled(`${dialog} button.primary`)));
+    await context.close();
+  });
+
+  it('shows the 404 of a deleted provider and keeps the draft', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    const gone = 'b1a7c3d2-0005-4a00-8000-000000000005';
+    sandbox.exec(`DELETE FROM barndoor_providers WHERE id = '${gone}'`);
+    await openCard(page, `barndoor/${gone}`);
+    await page.fill('#field-name', 'Groq renamed');
+    const { res } = await saveAndCapture(page, 'PUT');
+    assert.equal(res.status(), 404);
+    await page.waitForSelector(`${dialog} .form-error:has-text("Provider not found")`);
+    assert.equal(await page.inputValue('#field-name'), 'Groq renamed');
+    await context.close();
+  });
+});
+
+describe('Respan', () => {
+  it('PATCHes name, write-only key and extra_kwargs to the pk with a trailing slash', async () => {
+    const { page, context, consoleLines } = await openPanel(browser, sandbox.url);
+    await openCard(page, 'respan/1');
+    await page.fill('#field-provider_name', 'Updated Azure Provider');
+    await page.click(`${field('api_key')} button:has-text("Replace")`);
+    await page.fill('#field-api_key', CANARY);
+    await page.fill('#field-extra_kwargs', '{"base_url": "https://updated-endpoint.openai.azure.com", "timeout": 90}');
+    const { req, res } = await saveAndCapture(page, 'PATCH');
+    assert.equal(new URL(req.url()).pathname, '/respan/api/providers/1/');
+    assert.equal((await req.allHeaders()).authorization, 'Bearer demo-respan-key');
+    assert.deepEqual(req.postDataJSON(), {
+      provider_name: 'Updated Azure Provider', api_key: CANARY,
+      extra_kwargs: { base_url: 'https://updated-endpoint.openai.azure.com', timeout: 90 },
+    });
+    assert.equal(res.status(), 200);
+    await page.waitForSelector(dialog, { state: 'detached' });
+    const [row] = sandbox.query('SELECT provider_name, api_key, extra_kwargs FROM respan_providers WHERE id = 1');
+    assert.equal(row.provider_name, 'Updated Azure Provider');
+    assert.equal(row.api_key, CANARY);
+    assert.deepEqual(JSON.parse(row.extra_kwargs), { base_url: 'https://updated-endpoint.openai.azure.com', timeout: 90 });
+    await page.waitForSelector('.card[data-key="respan/1"]:has-text("Updated Azure Provider")');
+    await assertNoLeak(page, consoleLines);
+    await context.close();
+  });
+
+  it('blocks malformed extra_kwargs JSON in the browser, and locks managed providers', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    await openCard(page, 'respan/3');
+    await page.fill('#field-extra_kwargs', '{"timeout": ');
+    assert.match(await page.textContent(`${field('extra_kwargs')} .field-error`), /Not valid JSON/);
+    assert.ok(await page.isDisabled(`${dialog} button.primary`));
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(dialog, { state: 'detached' });
+    await openCard(page, 'respan/2');
+    assert.ok(await page.isDisabled('#field-extra_kwargs'));
+    assert.match(await page.textContent(field('api_key')), /Managed by Respan/);
+    await context.close();
+  });
+
+  it('warns that the provider changed on the server, then shows the 403 and keeps the draft', async () => {
+    const { page, context, consoleLines } = await openPanel(browser, sandbox.url);
+    sandbox.exec('UPDATE respan_providers SET is_managed = 1 WHERE id = 3');
+    await openCard(page, 'respan/3');
+    await page.click(`${field('api_key')} button:has-text("Replace")`);
+    await page.fill('#field-api_key', CANARY);
+    await page.click(`${dialog} button.primary`);
+    await page.waitForSelector(`${dialog} .notice.warn`);
+    const [req] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'PATCH'),
+      page.click(`${dialog} button:has-text("Save anyway")`),
+    ]);
+    assert.equal((await req.response()).status(), 403);
+    await page.waitForSelector(`${dialog} .form-error:has-text("Managed providers cannot modify critical fields: api_key.")`);
+    assert.equal(await page.inputValue('#field-api_key'), CANARY);
+    await page.click(`${dialog} button:has-text("Cancel")`);
+    await assertNoLeak(page, consoleLines);
+    await context.close();
+  });
+});
