@@ -36,7 +36,9 @@ pub async fn execute(
         match result {
             Err(e) if e.retryable() && attempt < MAX_ATTEMPTS => {
                 on_retry(attempt, &e);
-                let backoff = e.retry_after.map_or_else(|| jittered(attempt), |s| s.min(30) * 1000);
+                let backoff = e
+                    .retry_after
+                    .map_or_else(|| jittered(attempt), |s| s.min(30) * 1000);
                 sleep(backoff).await;
                 attempt += 1;
             }
@@ -60,13 +62,21 @@ pub async fn sleep(ms: u32) {
     let _ = JsFuture::from(promise).await;
 }
 
-async fn attempt_once(req: &HttpRequest, read_error: &impl Fn(u16, &str) -> ApiError) -> Result<Answer, ApiError> {
+async fn attempt_once(
+    req: &HttpRequest,
+    read_error: &impl Fn(u16, &str) -> ApiError,
+) -> Result<Answer, ApiError> {
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(web_sys::AbortController::signal);
     let timer = controller.as_ref().and_then(|c| {
         let c = c.clone();
         let abort = Closure::once_into_js(move || c.abort());
-        web_sys::window()?.set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), TIMEOUT_MS as i32).ok()
+        web_sys::window()?
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                abort.unchecked_ref(),
+                TIMEOUT_MS as i32,
+            )
+            .ok()
     });
     let mut builder = RequestBuilder::new(&req.url).method(match req.method {
         Method::Get => gloo_net::http::Method::GET,
@@ -81,7 +91,12 @@ async fn attempt_once(req: &HttpRequest, read_error: &impl Fn(u16, &str) -> ApiE
         Some(b) => builder.body(b.to_string()),
         None => builder.build(),
     }
-    .map_err(|e| ApiError::new(ErrorKind::Network, format!("The request could not be prepared: {e}.")))?;
+    .map_err(|e| {
+        ApiError::new(
+            ErrorKind::Network,
+            format!("The request could not be prepared: {e}."),
+        )
+    })?;
     let sent = built.send().await;
     let clear = || {
         if let (Some(id), Some(w)) = (timer, web_sys::window()) {
@@ -93,7 +108,10 @@ async fn attempt_once(req: &HttpRequest, read_error: &impl Fn(u16, &str) -> ApiE
         Err(_) if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) => {
             return Err(ApiError::new(
                 ErrorKind::Timeout,
-                format!("The gateway did not answer within {} seconds.", TIMEOUT_MS / 1000),
+                format!(
+                    "The gateway did not answer within {} seconds.",
+                    TIMEOUT_MS / 1000
+                ),
             ))
         }
         Err(_) => {
@@ -102,16 +120,32 @@ async fn attempt_once(req: &HttpRequest, read_error: &impl Fn(u16, &str) -> ApiE
         }
     };
     let status = resp.status();
-    let retry_after = resp.headers().get("retry-after").and_then(|v| v.trim().parse::<u32>().ok());
+    let retry_after = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.trim().parse::<u32>().ok());
     let body = resp.text().await;
     clear();
     let body = match body {
-        Ok(b) if b.len() > MAX_BODY => return Err(ApiError::bad_response(status, "the answer is larger than 8 MB")),
+        Ok(b) if b.len() > MAX_BODY => {
+            return Err(ApiError::bad_response(
+                status,
+                "the answer is larger than 8 MB",
+            ))
+        }
         Ok(b) => b,
         Err(_) if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) => {
-            return Err(ApiError::new(ErrorKind::Timeout, "The gateway's answer did not finish in time."))
+            return Err(ApiError::new(
+                ErrorKind::Timeout,
+                "The gateway's answer did not finish in time.",
+            ))
         }
-        Err(_) => return Err(ApiError::new(ErrorKind::Network, "The connection dropped while the answer was arriving.")),
+        Err(_) => {
+            return Err(ApiError::new(
+                ErrorKind::Network,
+                "The connection dropped while the answer was arriving.",
+            ))
+        }
     };
     if (200..300).contains(&status) {
         Ok(Answer { status, body })
@@ -129,7 +163,10 @@ async fn classify_fetch_failure(url: &str) -> ApiError {
         .and_then(|w| w.location().origin().ok())
         .is_some_and(|o| !url.contains("://") || url.starts_with(&o));
     if !same_origin {
-        let probe = RequestBuilder::new(url).mode(web_sys::RequestMode::NoCors).send().await;
+        let probe = RequestBuilder::new(url)
+            .mode(web_sys::RequestMode::NoCors)
+            .send()
+            .await;
         if probe.is_ok() {
             return ApiError::new(
                 ErrorKind::Cors,

@@ -99,7 +99,8 @@ pub const EXAMPLE: &str = r#"{
 
 /// Parses and checks the file; every problem found is listed.
 pub fn parse(text: &str) -> Result<Config, Vec<String>> {
-    let file: File = serde_json::from_str(text).map_err(|e| vec![format!("switchboard.json: {e}")])?;
+    let file: File =
+        serde_json::from_str(text).map_err(|e| vec![format!("switchboard.json: {e}")])?;
     let mut problems = Vec::new();
     let mut connections = Vec::new();
     for (i, c) in file.connections.into_iter().enumerate() {
@@ -138,7 +139,10 @@ pub fn parse(text: &str) -> Result<Config, Vec<String>> {
         problems.push("switchboard.json: connections is empty; add at least one gateway".into());
     }
     if problems.is_empty() {
-        Ok(Config { connections, ui: file.ui })
+        Ok(Config {
+            connections,
+            ui: file.ui,
+        })
     } else {
         Err(problems)
     }
@@ -171,9 +175,11 @@ mod tests {
     fn unknown_keys_and_bad_urls_are_reported() {
         let e = parse(r#"{"connections":[],"colour":"red"}"#).unwrap_err();
         assert!(e[0].contains("unknown field `colour`"), "{e:?}");
-        let e = parse(r#"{"connections":[{"id":"a","dialect":"respan","base_url":"ftp://x"}]}"#).unwrap_err();
+        let e = parse(r#"{"connections":[{"id":"a","dialect":"respan","base_url":"ftp://x"}]}"#)
+            .unwrap_err();
         assert!(e[0].contains("base_url"), "{e:?}");
-        let e = parse(r#"{"connections":[{"id":"a","dialect":"nope","base_url":"/x"}]}"#).unwrap_err();
+        let e =
+            parse(r#"{"connections":[{"id":"a","dialect":"nope","base_url":"/x"}]}"#).unwrap_err();
         assert!(e[0].contains("unknown variant"), "{e:?}");
         assert!(parse("not json").is_err());
         assert!(parse(r#"{"connections":[]}"#).is_err());
@@ -181,7 +187,9 @@ mod tests {
 
     #[test]
     fn relative_base_urls_and_duplicates() {
-        assert!(parse(r#"{"connections":[{"id":"a","dialect":"respan","base_url":"respan"}]}"#).is_ok());
+        assert!(
+            parse(r#"{"connections":[{"id":"a","dialect":"respan","base_url":"respan"}]}"#).is_ok()
+        );
         let e = parse(r#"{"connections":[{"id":"a","dialect":"respan","base_url":"r"},{"id":"a","dialect":"respan","base_url":"r"}]}"#)
             .unwrap_err();
         assert!(e[0].contains("twice"));

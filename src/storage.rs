@@ -24,7 +24,9 @@ pub fn save_draft(card_key: &str, draft: &Draft, fields: &[Field]) {
 
 /// The kept draft for a provider, if any.
 pub fn load_draft(card_key: &str) -> Option<Draft> {
-    let text = session()?.get_item(&format!("{DRAFT_PREFIX}{card_key}")).ok()??;
+    let text = session()?
+        .get_item(&format!("{DRAFT_PREFIX}{card_key}"))
+        .ok()??;
     serde_json::from_str(&text).ok()
 }
 
@@ -37,7 +39,9 @@ pub fn clear_draft(card_key: &str) {
 
 /// Card keys that have a kept draft.
 pub fn drafted_cards() -> Vec<String> {
-    let Some(s) = session() else { return Vec::new() };
+    let Some(s) = session() else {
+        return Vec::new();
+    };
     let n = s.length().unwrap_or(0);
     (0..n)
         .filter_map(|i| s.key(i).ok().flatten())
@@ -54,7 +58,9 @@ pub fn remember_token(connection_id: &str, token: &str) {
 
 /// The remembered gateway token of a connection.
 pub fn remembered_token(connection_id: &str) -> Option<String> {
-    session()?.get_item(&format!("{TOKEN_PREFIX}{connection_id}")).ok()?
+    session()?
+        .get_item(&format!("{TOKEN_PREFIX}{connection_id}"))
+        .ok()?
 }
 
 /// Forgets a remembered gateway token.

@@ -9,7 +9,9 @@ use switchboard::model::{Draft, Field, FieldKind, SecretState};
 use switchboard::ui::inputs::{FieldCtx, FieldInput};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, EventInit, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{
+    Element, Event, EventInit, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -19,21 +21,42 @@ struct Mounted {
     error: RwSignal<Option<String>>,
 }
 
-fn mount(field: Field, current: Value, secret: Option<SecretState>) -> Mounted {
-    let doc = web_sys::window().and_then(|w| w.document()).expect("document");
+async fn mount(field: Field, current: Value, secret: Option<SecretState>) -> Mounted {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document");
     let host = doc.create_element("div").expect("div");
-    doc.body().expect("body").append_child(&host).expect("append");
+    doc.body()
+        .expect("body")
+        .append_child(&host)
+        .expect("append");
     let draft = RwSignal::new(Draft::default());
     let error = RwSignal::new(None::<String>);
-    let ctx = FieldCtx { field, current, secret, draft, error: error.into() };
-    let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || view! { <FieldInput ctx=ctx.clone() /> });
+    let ctx = FieldCtx {
+        field,
+        current,
+        secret,
+        draft,
+        error: error.into(),
+    };
+    let handle = leptos::mount::mount_to(
+        host.clone().unchecked_into(),
+        move || view! { <FieldInput ctx=ctx.clone() /> },
+    );
     handle.forget();
+    // Properties such as `value` are set by render effects, which run on the next tick.
+    tick().await;
     Mounted { host, draft, error }
 }
 
 impl Mounted {
     fn q<T: JsCast>(&self, sel: &str) -> T {
-        self.host.query_selector(sel).ok().flatten().unwrap_or_else(|| panic!("no {sel}")).unchecked_into()
+        self.host
+            .query_selector(sel)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no {sel}"))
+            .unchecked_into()
     }
     fn has(&self, sel: &str) -> bool {
         self.host.query_selector(sel).ok().flatten().is_some()
@@ -64,7 +87,14 @@ async fn tick() {
 
 #[wasm_bindgen_test]
 async fn text_field_edits_and_reverts() {
-    let m = mount(Field::new("name", "Name", FieldKind::Text).required().help("Shown name"), json!("Old"), None);
+    let m = mount(
+        Field::new("name", "Name", FieldKind::Text)
+            .required()
+            .help("Shown name"),
+        json!("Old"),
+        None,
+    )
+    .await;
     let input: HtmlInputElement = m.q("input#field-name");
     assert_eq!(input.type_(), "text");
     assert_eq!(input.value(), "Old");
@@ -72,12 +102,21 @@ async fn text_field_edits_and_reverts() {
     type_into(&input, "New");
     assert_eq!(m.edit("name"), Some(json!("New")));
     type_into(&input, "Old");
-    assert_eq!(m.edit("name"), None, "typing the current value back is no edit");
+    assert_eq!(
+        m.edit("name"),
+        None,
+        "typing the current value back is no edit"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn url_field_uses_a_url_input() {
-    let m = mount(Field::new("base_url", "Base URL", FieldKind::Url), json!("https://a.example"), None);
+    let m = mount(
+        Field::new("base_url", "Base URL", FieldKind::Url),
+        json!("https://a.example"),
+        None,
+    )
+    .await;
     let input: HtmlInputElement = m.q("#field-base_url");
     assert_eq!(input.type_(), "url");
     type_into(&input, "https://b.example/v1");
@@ -86,13 +125,24 @@ async fn url_field_uses_a_url_input() {
 
 #[wasm_bindgen_test]
 async fn secret_field_keeps_current_until_replace() {
-    let m = mount(Field::new("api_key", "API key", FieldKind::Secret).write_only(), Value::Null, Some(SecretState::Set));
+    let m = mount(
+        Field::new("api_key", "API key", FieldKind::Secret).write_only(),
+        Value::Null,
+        Some(SecretState::Set),
+    )
+    .await;
     assert!(m.text().contains("A key is set."));
-    assert!(!m.has("input[type=password]"), "no input until the user asks to replace");
+    assert!(
+        !m.has("input[type=password]"),
+        "no input until the user asks to replace"
+    );
     m.q::<web_sys::HtmlElement>("button#field-api_key").click();
     tick().await;
     let input: HtmlInputElement = m.q("input[type=password]");
-    assert_eq!(input.get_attribute("autocomplete").as_deref(), Some("new-password"));
+    assert_eq!(
+        input.get_attribute("autocomplete").as_deref(),
+        Some("new-password")
+    );
     type_into(&input, "sk-new");
     assert_eq!(m.edit("api_key"), Some(json!("sk-new")));
     m.q::<web_sys::HtmlElement>("button.link").click();
@@ -103,15 +153,25 @@ async fn secret_field_keeps_current_until_replace() {
 
 #[wasm_bindgen_test]
 async fn always_sent_secret_is_always_open() {
-    let f = Field::new("api_key", "API key", FieldKind::Secret).write_only().always_sent();
-    let m = mount(f, Value::Null, Some(SecretState::Set));
+    let f = Field::new("api_key", "API key", FieldKind::Secret)
+        .write_only()
+        .always_sent();
+    let m = mount(f, Value::Null, Some(SecretState::Set)).await;
     assert!(m.has("input[type=password]"));
-    assert!(!m.has("button.link"), "no 'keep current' when the API needs the key every time");
+    assert!(
+        !m.has("button.link"),
+        "no 'keep current' when the API needs the key every time"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn bool_field_is_a_switch() {
-    let m = mount(Field::new("enabled", "Enabled", FieldKind::Bool), json!(true), None);
+    let m = mount(
+        Field::new("enabled", "Enabled", FieldKind::Bool),
+        json!(true),
+        None,
+    )
+    .await;
     let input: HtmlInputElement = m.q("input[type=checkbox][role=switch]");
     assert!(input.checked());
     input.set_checked(false);
@@ -121,12 +181,22 @@ async fn bool_field_is_a_switch() {
 
 #[wasm_bindgen_test]
 async fn enum_field_offers_the_dependent_options() {
-    let kind = FieldKind::Enum { options: switchboard::dialect::barndoor::auth_types("bedrock"), depends_on: Some("model_provider") };
-    let m = mount(Field::new("auth_type", "Auth type", kind), json!("aws_role"), None);
+    let kind = FieldKind::Enum {
+        options: switchboard::dialect::barndoor::auth_types("bedrock"),
+        depends_on: Some("model_provider"),
+    };
+    let m = mount(
+        Field::new("auth_type", "Auth type", kind),
+        json!("aws_role"),
+        None,
+    )
+    .await;
     let select: HtmlSelectElement = m.q("select#field-auth_type");
-    let options: Vec<String> = (0..select.length()).filter_map(|i| select.item(i)).map(|o| o.text_content().unwrap_or_default()).collect();
+    let options: Vec<String> = (0..select.length())
+        .filter_map(|i| select.item(i))
+        .map(|o| o.text_content().unwrap_or_default())
+        .collect();
     assert_eq!(options, ["aws_role", "aws_keys", "bedrock_api_key"]);
-    tick().await;
     assert_eq!(select.value(), "aws_role");
     select.set_value("aws_keys");
     fire(&select, "change");
@@ -135,12 +205,21 @@ async fn enum_field_offers_the_dependent_options() {
 
 #[wasm_bindgen_test]
 async fn nullable_integer_has_a_distinct_inherit_choice() {
-    let f = Field::new("request_timeout_secs", "Request timeout", FieldKind::Integer { min: 1, max: 3600 }).nullable();
-    let m = mount(f, json!(1800), None);
+    let f = Field::new(
+        "request_timeout_secs",
+        "Request timeout",
+        FieldKind::Integer { min: 1, max: 3600 },
+    )
+    .nullable();
+    let m = mount(f, json!(1800), None).await;
     let input: HtmlInputElement = m.q("#field-request_timeout_secs");
     assert_eq!(input.get_attribute("inputmode").as_deref(), Some("numeric"));
     type_into(&input, "12a");
-    assert_eq!(m.edit("request_timeout_secs"), Some(json!("12a")), "raw text kept, validation judges it");
+    assert_eq!(
+        m.edit("request_timeout_secs"),
+        Some(json!("12a")),
+        "raw text kept, validation judges it"
+    );
     let inherit: HtmlInputElement = m.q(".inherit input");
     assert!(m.text().contains("Inherit the platform default"));
     inherit.set_checked(true);
@@ -153,7 +232,7 @@ async fn nullable_integer_has_a_distinct_inherit_choice() {
 #[wasm_bindgen_test]
 async fn nullable_uuid_offers_detach() {
     let f = Field::new("connection_id", "Shared connection", FieldKind::Uuid).nullable();
-    let m = mount(f, json!("3c90c3cc-0d44-4b50-8888-8dd25736052a"), None);
+    let m = mount(f, json!("3c90c3cc-0d44-4b50-8888-8dd25736052a"), None).await;
     assert!(m.text().contains("None (detach"));
     let detach: HtmlInputElement = m.q(".inherit input");
     detach.set_checked(true);
@@ -161,31 +240,61 @@ async fn nullable_uuid_offers_detach() {
     assert_eq!(m.edit("connection_id"), Some(Value::Null));
     detach.set_checked(false);
     fire(&detach, "change");
-    assert_eq!(m.edit("connection_id"), None, "unchecking goes back to the loaded value");
+    assert_eq!(
+        m.edit("connection_id"),
+        None,
+        "unchecking goes back to the loaded value"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn key_value_field_adds_replaces_and_removes() {
     let f = Field::new("credentials", "Credentials", FieldKind::KeyValue).write_only();
-    let m = mount(f, json!({"api_key": "••••", "organization": "••••"}), Some(SecretState::Set));
-    assert_eq!(m.host.query_selector_all(".kv-row").map(|l| l.length()).unwrap_or(0), 2);
+    let m = mount(
+        f,
+        json!({"api_key": "••••", "organization": "••••"}),
+        Some(SecretState::Set),
+    )
+    .await;
+    assert_eq!(
+        m.host
+            .query_selector_all(".kv-row")
+            .map(|l| l.length())
+            .unwrap_or(0),
+        2
+    );
     assert!(!m.text().contains("sk-"), "values are never shown");
     type_into(&m.q("input[aria-label='New key']"), "region");
     type_into(&m.q("input[aria-label='New value']"), "eu-west-1");
     m.q::<web_sys::HtmlElement>(".kv-add button").click();
     tick().await;
     assert_eq!(m.edit("credentials"), Some(json!({"region": "eu-west-1"})));
-    let remove = m.host.query_selector_all(".kv-row button.link").expect("buttons");
+    let remove = m
+        .host
+        .query_selector_all(".kv-row button.link")
+        .expect("buttons");
     // Second button of the first row ("organization" sorts after "api_key") removes it.
-    remove.item(3).expect("remove").unchecked_into::<web_sys::HtmlElement>().click();
+    remove
+        .item(3)
+        .expect("remove")
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
     tick().await;
-    assert_eq!(m.edit("credentials"), Some(json!({"region": "eu-west-1", "organization": null})));
+    assert_eq!(
+        m.edit("credentials"),
+        Some(json!({"region": "eu-west-1", "organization": null}))
+    );
     assert!(m.text().contains("removed on save"));
 }
 
 #[wasm_bindgen_test]
 async fn json_field_keeps_invalid_text() {
-    let m = mount(Field::new("settings", "Settings", FieldKind::Json), json!({"region": "eu"}), None);
+    let m = mount(
+        Field::new("settings", "Settings", FieldKind::Json),
+        json!({"region": "eu"}),
+        None,
+    )
+    .await;
     let area: HtmlTextAreaElement = m.q("textarea#field-settings");
     assert!(area.value().contains("\"region\": \"eu\""));
     area.set_value("{\"region\": ");
@@ -195,13 +304,18 @@ async fn json_field_keeps_invalid_text() {
 
 #[wasm_bindgen_test]
 async fn locked_and_invalid_fields_say_why() {
-    let f = Field::new("extra_kwargs", "Extra", FieldKind::Json).write_only().locked_because("Managed by Respan.");
-    let m = mount(f, Value::Null, None);
+    let f = Field::new("extra_kwargs", "Extra", FieldKind::Json)
+        .write_only()
+        .locked_because("Managed by Respan.");
+    let m = mount(f, Value::Null, None).await;
     let area: HtmlTextAreaElement = m.q("textarea");
     assert!(area.disabled());
     assert!(m.text().contains("Managed by Respan."));
     m.error.set(Some("Must be a JSON object.".into()));
     tick().await;
-    assert_eq!(m.q::<Element>(".field-error").text_content().as_deref(), Some("Must be a JSON object."));
+    assert_eq!(
+        m.q::<Element>(".field-error").text_content().as_deref(),
+        Some("Must be a JSON object.")
+    );
     assert_eq!(area.get_attribute("aria-invalid").as_deref(), Some("true"));
 }

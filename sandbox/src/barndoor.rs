@@ -15,29 +15,47 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde_json::{json, Map, Value};
 
 const FIELDS: [&str; 10] = [
-    "name", "base_url", "auth_type", "api_key", "credentials", "enabled", "settings", "connection_id",
-    "request_timeout_secs", "stream_idle_timeout_secs",
+    "name",
+    "base_url",
+    "auth_type",
+    "api_key",
+    "credentials",
+    "enabled",
+    "settings",
+    "connection_id",
+    "request_timeout_secs",
+    "stream_idle_timeout_secs",
 ];
 
 /// The Barndoor routes, to be nested under `/barndoor`.
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/api/llm-gateway/admin/providers", get(list))
-        .route("/api/llm-gateway/admin/providers/{id}", get(read).put(update))
+        .route(
+            "/api/llm-gateway/admin/providers/{id}",
+            get(read).put(update),
+        )
 }
 
 /// `auth_type` values valid for a `model_provider`.
 pub fn auth_types(model_provider: &str) -> &'static [&'static str] {
     match model_provider {
         "bedrock" => &["aws_role", "aws_keys", "bedrock_api_key"],
-        "vertex" => &["google_adc", "google_service_account", "google_impersonation"],
+        "vertex" => &[
+            "google_adc",
+            "google_service_account",
+            "google_impersonation",
+        ],
         "anthropic" => &["api_key", "oauth_passthrough"],
         _ => &["api_key"],
     }
 }
 
 fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    reply(status, json!({"error": {"code": code, "message": message.into()}}))
+    reply(
+        status,
+        json!({"error": {"code": code, "message": message.into()}}),
+    )
 }
 
 fn invalid(details: Vec<(&str, String)>) -> Response {
@@ -45,16 +63,30 @@ fn invalid(details: Vec<(&str, String)>) -> Response {
         [(f, m)] => format!("{f}: {m}"),
         _ => format!("{} fields are invalid", details.len()),
     };
-    let details: Vec<Value> = details.into_iter().map(|(f, m)| json!({"field": f, "message": m})).collect();
-    reply(StatusCode::BAD_REQUEST, json!({"error": {"code": "VALIDATION_ERROR", "message": message, "details": details}}))
+    let details: Vec<Value> = details
+        .into_iter()
+        .map(|(f, m)| json!({"field": f, "message": m}))
+        .collect();
+    reply(
+        StatusCode::BAD_REQUEST,
+        json!({"error": {"code": "VALIDATION_ERROR", "message": message, "details": details}}),
+    )
 }
 
 fn unauthorized() -> Response {
-    error(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "Missing or invalid bearer token")
+    error(
+        StatusCode::UNAUTHORIZED,
+        "UNAUTHORIZED",
+        "Missing or invalid bearer token",
+    )
 }
 
 fn not_found(id: &str) -> Response {
-    error(StatusCode::NOT_FOUND, "NOT_FOUND", format!("Provider not found: {id}"))
+    error(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        format!("Provider not found: {id}"),
+    )
 }
 
 fn server_error(m: String) -> Response {
@@ -64,7 +96,11 @@ fn server_error(m: String) -> Response {
 /// True for the hyphenated 8-4-4-4-12 hex form.
 pub fn is_uuid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
-    parts.len() == 5 && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
+    parts.len() == 5
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 const COLUMNS: &str = "id, org_id, name, model_provider, auth_type, base_url, enabled, settings, catalog_id, connection_id,
@@ -90,7 +126,12 @@ fn to_json(r: &Row) -> rusqlite::Result<Value> {
 }
 
 fn load(db: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Value>> {
-    db.query_row(&format!("SELECT {COLUMNS} FROM barndoor_providers WHERE id = ?1"), [id], to_json).optional()
+    db.query_row(
+        &format!("SELECT {COLUMNS} FROM barndoor_providers WHERE id = ?1"),
+        [id],
+        to_json,
+    )
+    .optional()
 }
 
 async fn list(State(s): State<Shared>, headers: HeaderMap) -> Response {
@@ -99,7 +140,9 @@ async fn list(State(s): State<Shared>, headers: HeaderMap) -> Response {
     }
     let db = lock(&s);
     let rows = db
-        .prepare(&format!("SELECT {COLUMNS} FROM barndoor_providers ORDER BY rowid"))
+        .prepare(&format!(
+            "SELECT {COLUMNS} FROM barndoor_providers ORDER BY rowid"
+        ))
         .and_then(|mut st| st.query_map([], to_json)?.collect::<Result<Vec<_>, _>>());
     match rows {
         Ok(rows) => reply(StatusCode::OK, Value::Array(rows)),
@@ -127,16 +170,24 @@ fn check(body: &Map<String, Value>, model_provider: &str) -> Vec<(&'static str, 
     for field in FIELDS {
         let Some(v) = body.get(field) else { continue };
         let problem = match (field, v) {
-            ("name" | "api_key", Value::String(s)) if s.trim().is_empty() => Some("must not be empty".to_owned()),
+            ("name" | "api_key", Value::String(s)) if s.trim().is_empty() => {
+                Some("must not be empty".to_owned())
+            }
             ("name" | "api_key", Value::String(_)) => None,
-            ("base_url", Value::String(s)) if !(s.starts_with("https://") || s.starts_with("http://")) || s.contains(' ') => {
+            ("base_url", Value::String(s))
+                if !(s.starts_with("https://") || s.starts_with("http://")) || s.contains(' ') =>
+            {
                 Some("must be an absolute http(s) URL".to_owned())
             }
             ("base_url", Value::String(_)) => None,
-            ("auth_type", Value::String(s)) if !auth_types(model_provider).contains(&s.as_str()) => Some(format!(
-                "'{s}' is not valid for model_provider '{model_provider}'; expected one of {}",
-                auth_types(model_provider).join(", ")
-            )),
+            ("auth_type", Value::String(s))
+                if !auth_types(model_provider).contains(&s.as_str()) =>
+            {
+                Some(format!(
+                    "'{s}' is not valid for model_provider '{model_provider}'; expected one of {}",
+                    auth_types(model_provider).join(", ")
+                ))
+            }
             ("auth_type", Value::String(_)) => None,
             ("credentials" | "settings", Value::Object(_)) => None,
             ("enabled", Value::Bool(_)) => None,
@@ -145,7 +196,11 @@ fn check(body: &Map<String, Value>, model_provider: &str) -> Vec<(&'static str, 
             ("connection_id", _) => Some("must be a UUID or null".to_owned()),
             ("request_timeout_secs" | "stream_idle_timeout_secs", Value::Null) => None,
             ("request_timeout_secs" | "stream_idle_timeout_secs", n) => {
-                let max = if field == "request_timeout_secs" { 3600 } else { 1800 };
+                let max = if field == "request_timeout_secs" {
+                    3600
+                } else {
+                    1800
+                };
                 match n.as_i64() {
                     Some(x) if (1..=max).contains(&x) && n.is_i64() => None,
                     _ => Some(format!("must be an integer between 1 and {max}, or null")),
@@ -159,13 +214,24 @@ fn check(body: &Map<String, Value>, model_provider: &str) -> Vec<(&'static str, 
             bad.push((field, p));
         }
     }
-    if body.get("connection_id").is_some_and(Value::is_null) && !body.contains_key("api_key") && !body.contains_key("credentials") {
-        bad.push(("connection_id", "detaching (null) requires api_key or credentials in the same request".to_owned()));
+    if body.get("connection_id").is_some_and(Value::is_null)
+        && !body.contains_key("api_key")
+        && !body.contains_key("credentials")
+    {
+        bad.push((
+            "connection_id",
+            "detaching (null) requires api_key or credentials in the same request".to_owned(),
+        ));
     }
     bad
 }
 
-async fn update(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+async fn update(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
     if !bearer_ok(&headers, &s.creds.barndoor_token) {
         return unauthorized();
     }
@@ -174,8 +240,20 @@ async fn update(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<Stri
     }
     let body = match json_object(&body) {
         Ok(b) => b,
-        Err(BodyError::Malformed(e)) => return error(StatusCode::BAD_REQUEST, "INVALID_JSON", format!("Malformed JSON: {e}")),
-        Err(BodyError::NotObject) => return error(StatusCode::BAD_REQUEST, "INVALID_JSON", "Body must be a JSON object"),
+        Err(BodyError::Malformed(e)) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_JSON",
+                format!("Malformed JSON: {e}"),
+            )
+        }
+        Err(BodyError::NotObject) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_JSON",
+                "Body must be a JSON object",
+            )
+        }
     };
     if let Some(k) = unknown_field(&body, &FIELDS) {
         return invalid(vec![("body", format!("unknown field '{k}'"))]);
@@ -186,20 +264,35 @@ async fn update(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<Stri
         Ok(None) => return not_found(&id),
         Err(e) => return storage_failed(server_error, e),
     };
-    let model_provider = current.get("model_provider").and_then(Value::as_str).unwrap_or("custom").to_owned();
+    let model_provider = current
+        .get("model_provider")
+        .and_then(Value::as_str)
+        .unwrap_or("custom")
+        .to_owned();
     let bad = check(&body, &model_provider);
     if !bad.is_empty() {
         return invalid(bad);
     }
     let mut next = current;
-    for field in ["name", "base_url", "auth_type", "enabled", "settings", "connection_id", "request_timeout_secs", "stream_idle_timeout_secs"] {
+    for field in [
+        "name",
+        "base_url",
+        "auth_type",
+        "enabled",
+        "settings",
+        "connection_id",
+        "request_timeout_secs",
+        "stream_idle_timeout_secs",
+    ] {
         if let (Some(v), Some(obj)) = (body.get(field), next.as_object_mut()) {
             obj.insert(field.into(), v.clone());
         }
     }
     let text = |k: &str| next.get(k).and_then(Value::as_str).map(str::to_owned);
     let int = |k: &str| next.get(k).and_then(Value::as_i64);
-    let settings = next.get("settings").map_or_else(|| "{}".to_owned(), Value::to_string);
+    let settings = next
+        .get("settings")
+        .map_or_else(|| "{}".to_owned(), Value::to_string);
     let result = db.execute(
         "UPDATE barndoor_providers SET name = ?1, base_url = ?2, auth_type = ?3, enabled = ?4, settings = ?5,
              connection_id = ?6, request_timeout_secs = ?7, stream_idle_timeout_secs = ?8,

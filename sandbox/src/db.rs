@@ -75,21 +75,95 @@ pub fn open(path: &str, seed: Seed) -> rusqlite::Result<Connection> {
 fn seed_demo(c: &Connection) -> rusqlite::Result<()> {
     let tx = c.unchecked_transaction()?;
     for (p, en, creds) in [
-        ("openai", true, r#"{"api_key":"sk-demo-openai-0001","organization":"org-demo"}"#),
+        (
+            "openai",
+            true,
+            r#"{"api_key":"sk-demo-openai-0001","organization":"org-demo"}"#,
+        ),
         ("anthropic", true, r#"{"api_key":"sk-ant-demo-0002"}"#),
-        ("azure", true, r#"{"api_key":"az-demo-0003","api_version":"2024-06-01"}"#),
+        (
+            "azure",
+            true,
+            r#"{"api_key":"az-demo-0003","api_version":"2024-06-01"}"#,
+        ),
         ("google-vertex", false, r#"{"service_account_json":"{}"}"#),
         ("amazon-bedrock", false, "{}"),
     ] {
-        tx.execute("INSERT INTO refactor_providers VALUES (?1, ?2, ?3)", params![p, en, creds])?;
+        tx.execute(
+            "INSERT INTO refactor_providers VALUES (?1, ?2, ?3)",
+            params![p, en, creds],
+        )?;
     }
-    tx.execute("INSERT INTO libredesk_ai VALUES (1, 'openai', 'sk-demo-libredesk-0004')", [])?;
+    tx.execute(
+        "INSERT INTO libredesk_ai VALUES (1, 'openai', 'sk-demo-libredesk-0004')",
+        [],
+    )?;
     let demo = [
-        ("b1a7c3d2-0001-4a00-8000-000000000001", "OpenAI Production (US)", "openai", "api_key", "https://api.openai.com/v1", true, r#"{"organization":"org-demo"}"#, Some(DEMO_CONNECTION), Some(1800), Some(900), Some("openai")),
-        ("b1a7c3d2-0002-4a00-8000-000000000002", "Anthropic Direct", "anthropic", "api_key", "https://api.anthropic.com", true, "{}", None, None, None, Some("anthropic")),
-        ("b1a7c3d2-0003-4a00-8000-000000000003", "Bedrock EU", "bedrock", "aws_role", "https://bedrock-runtime.eu-west-1.amazonaws.com", true, r#"{"region":"eu-west-1"}"#, None, Some(600), None, Some("bedrock")),
-        ("b1a7c3d2-0004-4a00-8000-000000000004", "Vertex Staging", "vertex", "google_adc", "https://europe-west4-aiplatform.googleapis.com", false, "{}", None, None, Some(120), None),
-        ("b1a7c3d2-0005-4a00-8000-000000000005", "Groq Experiments", "groq", "api_key", "https://api.groq.com/openai/v1", false, "{}", None, None, None, Some("groq")),
+        (
+            "b1a7c3d2-0001-4a00-8000-000000000001",
+            "OpenAI Production (US)",
+            "openai",
+            "api_key",
+            "https://api.openai.com/v1",
+            true,
+            r#"{"organization":"org-demo"}"#,
+            Some(DEMO_CONNECTION),
+            Some(1800),
+            Some(900),
+            Some("openai"),
+        ),
+        (
+            "b1a7c3d2-0002-4a00-8000-000000000002",
+            "Anthropic Direct",
+            "anthropic",
+            "api_key",
+            "https://api.anthropic.com",
+            true,
+            "{}",
+            None,
+            None,
+            None,
+            Some("anthropic"),
+        ),
+        (
+            "b1a7c3d2-0003-4a00-8000-000000000003",
+            "Bedrock EU",
+            "bedrock",
+            "aws_role",
+            "https://bedrock-runtime.eu-west-1.amazonaws.com",
+            true,
+            r#"{"region":"eu-west-1"}"#,
+            None,
+            Some(600),
+            None,
+            Some("bedrock"),
+        ),
+        (
+            "b1a7c3d2-0004-4a00-8000-000000000004",
+            "Vertex Staging",
+            "vertex",
+            "google_adc",
+            "https://europe-west4-aiplatform.googleapis.com",
+            false,
+            "{}",
+            None,
+            None,
+            Some(120),
+            None,
+        ),
+        (
+            "b1a7c3d2-0005-4a00-8000-000000000005",
+            "Groq Experiments",
+            "groq",
+            "api_key",
+            "https://api.groq.com/openai/v1",
+            false,
+            "{}",
+            None,
+            None,
+            None,
+            Some("groq"),
+        ),
     ];
     for (id, name, mp, at, url, en, settings, conn_id, rt, st, slug) in demo {
         tx.execute(
@@ -114,16 +188,35 @@ fn seed_demo(c: &Connection) -> rusqlite::Result<()> {
     tx.commit()
 }
 
-const REFACTOR_SLUGS: [&str; 7] = ["openai", "anthropic", "google", "google-vertex", "azure", "amazon-bedrock", "xai"];
-const FAMILIES: [(&str, &str); 4] = [("openai", "api_key"), ("anthropic", "api_key"), ("bedrock", "aws_keys"), ("mistral", "api_key")];
+const REFACTOR_SLUGS: [&str; 7] = [
+    "openai",
+    "anthropic",
+    "google",
+    "google-vertex",
+    "azure",
+    "amazon-bedrock",
+    "xai",
+];
+const FAMILIES: [(&str, &str); 4] = [
+    ("openai", "api_key"),
+    ("anthropic", "api_key"),
+    ("bedrock", "aws_keys"),
+    ("mistral", "api_key"),
+];
 
 fn seed_synthetic(c: &Connection, n: usize) -> rusqlite::Result<()> {
     let tx = c.unchecked_transaction()?;
     for (i, slug) in REFACTOR_SLUGS.iter().take(n).enumerate() {
-        tx.execute("INSERT INTO refactor_providers VALUES (?1, ?2, '{\"api_key\":\"sk-synthetic\"}')", params![slug, i % 2 == 0])?;
+        tx.execute(
+            "INSERT INTO refactor_providers VALUES (?1, ?2, '{\"api_key\":\"sk-synthetic\"}')",
+            params![slug, i % 2 == 0],
+        )?;
     }
     if n > 0 {
-        tx.execute("INSERT INTO libredesk_ai VALUES (1, 'openai', 'sk-synthetic')", [])?;
+        tx.execute(
+            "INSERT INTO libredesk_ai VALUES (1, 'openai', 'sk-synthetic')",
+            [],
+        )?;
     }
     let now = crate::http::now();
     for i in 0..n {

@@ -13,12 +13,17 @@ pub fn reply(status: StatusCode, body: Value) -> Response {
 
 /// The `Authorization` header, if present and valid text.
 pub fn authorization(headers: &HeaderMap) -> Option<&str> {
-    headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()
+    headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()
 }
 
 /// True when the header carries exactly `Bearer <token>`.
 pub fn bearer_ok(headers: &HeaderMap, token: &str) -> bool {
-    authorization(headers).and_then(|h| h.strip_prefix("Bearer ")).is_some_and(|t| constant_eq(t.as_bytes(), token.as_bytes()))
+    authorization(headers)
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .is_some_and(|t| constant_eq(t.as_bytes(), token.as_bytes()))
 }
 
 /// Compares secrets without stopping at the first different byte.
@@ -43,7 +48,9 @@ pub fn json_object(body: &[u8]) -> Result<Map<String, Value>, BodyError> {
 
 /// The first key of `body` that is not in `allowed`.
 pub fn unknown_field<'a>(body: &'a Map<String, Value>, allowed: &[&str]) -> Option<&'a str> {
-    body.keys().map(String::as_str).find(|k| !allowed.contains(k))
+    body.keys()
+        .map(String::as_str)
+        .find(|k| !allowed.contains(k))
 }
 
 /// Locks the database; a poisoned lock still holds a consistent SQLite handle.

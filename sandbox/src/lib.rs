@@ -103,11 +103,20 @@ pub fn router(state: Shared, cfg: &Config) -> Router {
         .nest("/barndoor", barndoor::routes())
         .nest("/respan", respan::routes())
         .layer(cors(&cfg.cors_origins));
-    let api = if cfg.log { api.layer(middleware::from_fn(log_requests)) } else { api.layer(middleware::from_fn(time_requests)) };
-    let mut app = Router::new().merge(api).route("/switchboard.json", get(panel_config));
+    let api = if cfg.log {
+        api.layer(middleware::from_fn(log_requests))
+    } else {
+        api.layer(middleware::from_fn(time_requests))
+    };
+    let mut app = Router::new()
+        .merge(api)
+        .route("/switchboard.json", get(panel_config));
     if let Some(dist) = &cfg.dist {
         let index = dist.join("index.html");
-        let files = ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(ServeFile::new(index));
+        let files = ServeDir::new(dist)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(ServeFile::new(index));
         app = app.fallback_service(files);
     }
     app.with_state(state)
@@ -120,7 +129,11 @@ fn cors(extra: &[String]) -> CorsLayer {
             let Ok(o) = origin.to_str() else { return false };
             is_local_origin(o) || extra.iter().any(|e| e == o || e == "*")
         }))
-        .allow_methods([axum::http::Method::GET, axum::http::Method::PUT, axum::http::Method::PATCH])
+        .allow_methods([
+            axum::http::Method::GET,
+            axum::http::Method::PUT,
+            axum::http::Method::PATCH,
+        ])
         .allow_headers([
             axum::http::header::AUTHORIZATION,
             axum::http::header::CONTENT_TYPE,
@@ -132,7 +145,10 @@ fn cors(extra: &[String]) -> CorsLayer {
 
 /// True for http(s) origins on localhost or the loopback range.
 pub fn is_local_origin(origin: &str) -> bool {
-    let rest = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")).unwrap_or("");
+    let rest = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        .unwrap_or("");
     let host = match rest.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or(""),
         None => rest.split(':').next().unwrap_or(""),
@@ -162,7 +178,11 @@ async fn log_requests(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let mut res = next.run(req).await;
     add_timing(&mut res, start);
-    eprintln!("{method} {path} {} {:.1}ms", res.status().as_u16(), start.elapsed().as_secs_f64() * 1000.0);
+    eprintln!(
+        "{method} {path} {} {:.1}ms",
+        res.status().as_u16(),
+        start.elapsed().as_secs_f64() * 1000.0
+    );
     res
 }
 
@@ -188,7 +208,9 @@ pub async fn serve(
     cfg: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let listener = tokio::net::TcpListener::bind(cfg.addr).await.map_err(|e| format!("cannot listen on {}: {e}", cfg.addr))?;
+    let listener = tokio::net::TcpListener::bind(cfg.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", cfg.addr))?;
     serve_on(listener, cfg, shutdown).await
 }
 
@@ -199,7 +221,13 @@ pub async fn serve_on(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let conn = db::open(&cfg.db, cfg.seed).map_err(|e| format!("database {}: {e}", cfg.db))?;
-    let state = Arc::new(AppState { db: Mutex::new(conn), creds: cfg.credentials.clone() });
+    let state = Arc::new(AppState {
+        db: Mutex::new(conn),
+        creds: cfg.credentials.clone(),
+    });
     let app = router(state, &cfg);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|e| e.to_string())
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| e.to_string())
 }

@@ -21,21 +21,33 @@ pub fn routes() -> Router<Shared> {
 }
 
 fn error(status: StatusCode, error_type: &str, message: &str) -> Response {
-    reply(status, json!({"status": "error", "message": message, "data": null, "error_type": error_type}))
+    reply(
+        status,
+        json!({"status": "error", "message": message, "data": null, "error_type": error_type}),
+    )
 }
 
 fn authorized(headers: &HeaderMap, key: &str, secret: &str) -> bool {
     let expected = format!("{key}:{secret}");
-    let Some(h) = authorization(headers) else { return false };
+    let Some(h) = authorization(headers) else {
+        return false;
+    };
     if let Some(b64) = h.strip_prefix("Basic ") {
-        let decoded = base64::engine::general_purpose::STANDARD.decode(b64.trim()).unwrap_or_default();
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .unwrap_or_default();
         return constant_eq(&decoded, expected.as_bytes());
     }
-    h.strip_prefix("token ").is_some_and(|t| constant_eq(t.as_bytes(), expected.as_bytes()))
+    h.strip_prefix("token ")
+        .is_some_and(|t| constant_eq(t.as_bytes(), expected.as_bytes()))
 }
 
 fn unauthorized() -> Response {
-    error(StatusCode::UNAUTHORIZED, "PermissionException", "Invalid API key or secret")
+    error(
+        StatusCode::UNAUTHORIZED,
+        "PermissionException",
+        "Invalid API key or secret",
+    )
 }
 
 async fn read(State(s): State<Shared>, headers: HeaderMap) -> Response {
@@ -43,16 +55,23 @@ async fn read(State(s): State<Shared>, headers: HeaderMap) -> Response {
         return unauthorized();
     }
     let row = lock(&s)
-        .query_row("SELECT provider, api_key FROM libredesk_ai WHERE id = 1", [], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })
+        .query_row(
+            "SELECT provider, api_key FROM libredesk_ai WHERE id = 1",
+            [],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        )
         .optional();
     match row {
-        Ok(Some((provider, key))) => {
-            reply(StatusCode::OK, json!({"status": "success", "data": {"provider": provider, "api_key_set": !key.is_empty()}}))
-        }
+        Ok(Some((provider, key))) => reply(
+            StatusCode::OK,
+            json!({"status": "success", "data": {"provider": provider, "api_key_set": !key.is_empty()}}),
+        ),
         Ok(None) => reply(StatusCode::OK, json!({"status": "success", "data": null})),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "GeneralException", "Error fetching AI provider"),
+        Err(_) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "GeneralException",
+            "Error fetching AI provider",
+        ),
     }
 }
 
@@ -63,11 +82,19 @@ async fn update(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
     let body = match json_object(&body) {
         Ok(b) => b,
         Err(BodyError::Malformed(_) | BodyError::NotObject) => {
-            return error(StatusCode::BAD_REQUEST, "InputException", "Invalid request body")
+            return error(
+                StatusCode::BAD_REQUEST,
+                "InputException",
+                "Invalid request body",
+            )
         }
     };
     if let Some(k) = unknown_field(&body, &["provider", "api_key"]) {
-        return error(StatusCode::BAD_REQUEST, "InputException", &format!("Unknown field: {k}"));
+        return error(
+            StatusCode::BAD_REQUEST,
+            "InputException",
+            &format!("Unknown field: {k}"),
+        );
     }
     let text = |k: &str| match body.get(k) {
         Some(Value::String(v)) if !v.trim().is_empty() => Ok(v.clone()),
@@ -79,7 +106,11 @@ async fn update(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
         (Err(e), _) | (_, Err(e)) => return error(StatusCode::BAD_REQUEST, "InputException", &e),
     };
     if provider != "openai" {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "GeneralException", "Invalid provider");
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "GeneralException",
+            "Invalid provider",
+        );
     }
     let stored = lock(&s).execute(
         "INSERT INTO libredesk_ai (id, provider, api_key) VALUES (1, ?1, ?2)
@@ -88,6 +119,10 @@ async fn update(State(s): State<Shared>, headers: HeaderMap, body: Bytes) -> Res
     );
     match stored {
         Ok(_) => reply(StatusCode::OK, json!({"status": "success", "data": true})),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "GeneralException", "Error updating AI provider"),
+        Err(_) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "GeneralException",
+            "Error updating AI provider",
+        ),
     }
 }

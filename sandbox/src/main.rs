@@ -37,7 +37,9 @@ fn parse_args() -> Result<Config, String> {
                 cfg.seed = match value()?.as_str() {
                     "demo" => Seed::Demo,
                     "none" => Seed::None,
-                    n => Seed::Synthetic(n.parse().map_err(|_| format!("--seed: expected demo, none or a number, got {n}"))?),
+                    n => Seed::Synthetic(n.parse().map_err(|_| {
+                        format!("--seed: expected demo, none or a number, got {n}")
+                    })?),
                 }
             }
             "--cors-origin" => cfg.cors_origins.push(value()?),
@@ -66,10 +68,22 @@ async fn main() {
     if cfg.dist.is_some() {
         println!("  panel      http://{}/", cfg.addr);
     }
-    println!("  re-factor  /refactor   Authorization: Bearer {}", c.refactor_token);
-    println!("  Libredesk  /libredesk  key {} secret {} (Basic or token)", c.libredesk_key, c.libredesk_secret);
-    println!("  Barndoor   /barndoor   Authorization: Bearer {}", c.barndoor_token);
-    println!("  Respan     /respan     Authorization: Bearer {}", c.respan_token);
+    println!(
+        "  re-factor  /refactor   Authorization: Bearer {}",
+        c.refactor_token
+    );
+    println!(
+        "  Libredesk  /libredesk  key {} secret {} (Basic or token)",
+        c.libredesk_key, c.libredesk_secret
+    );
+    println!(
+        "  Barndoor   /barndoor   Authorization: Bearer {}",
+        c.barndoor_token
+    );
+    println!(
+        "  Respan     /respan     Authorization: Bearer {}",
+        c.respan_token
+    );
     println!("  database   {}", cfg.db);
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -16,7 +16,15 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Map, Value};
 
 /// The seven provider slugs of the document.
-pub const PROVIDERS: [&str; 7] = ["openai", "anthropic", "google", "google-vertex", "azure", "amazon-bedrock", "xai"];
+pub const PROVIDERS: [&str; 7] = [
+    "openai",
+    "anthropic",
+    "google",
+    "google-vertex",
+    "azure",
+    "amazon-bedrock",
+    "xai",
+];
 
 /// The re-factor routes, to be nested under `/refactor`.
 pub fn routes() -> Router<Shared> {
@@ -39,7 +47,9 @@ fn not_found(provider: &str) -> Response {
 /// `sk-new-api-key` -> `sk-***`: the first three characters of a long string, else `***`.
 pub fn mask(v: &Value) -> Value {
     match v {
-        Value::String(s) if s.chars().count() >= 8 => Value::String(format!("{}***", s.chars().take(3).collect::<String>())),
+        Value::String(s) if s.chars().count() >= 8 => {
+            Value::String(format!("{}***", s.chars().take(3).collect::<String>()))
+        }
         _ => Value::String("***".into()),
     }
 }
@@ -51,9 +61,11 @@ fn config(provider: &str, enabled: bool, credentials: &str) -> Value {
 }
 
 fn load(conn: &rusqlite::Connection, provider: &str) -> rusqlite::Result<Option<(bool, String)>> {
-    conn.query_row("SELECT enabled, credentials FROM refactor_providers WHERE provider = ?1", [provider], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })
+    conn.query_row(
+        "SELECT enabled, credentials FROM refactor_providers WHERE provider = ?1",
+        [provider],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
     .optional()
 }
 
@@ -62,21 +74,37 @@ async fn list(State(s): State<Shared>, headers: HeaderMap) -> Response {
         return error(StatusCode::UNAUTHORIZED, "Unauthorized");
     }
     let db = lock(&s);
-    let rows = db.prepare("SELECT provider, enabled, credentials FROM refactor_providers ORDER BY rowid").and_then(|mut st| {
-        st.query_map([], |r| Ok(config(&r.get::<_, String>(0)?, r.get(1)?, &r.get::<_, String>(2)?)))?.collect::<Result<Vec<_>, _>>()
-    });
+    let rows = db
+        .prepare("SELECT provider, enabled, credentials FROM refactor_providers ORDER BY rowid")
+        .and_then(|mut st| {
+            st.query_map([], |r| {
+                Ok(config(
+                    &r.get::<_, String>(0)?,
+                    r.get(1)?,
+                    &r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()
+        });
     match rows {
         Ok(rows) => reply(StatusCode::OK, Value::Array(rows)),
         Err(e) => storage_failed(|m| error(StatusCode::INTERNAL_SERVER_ERROR, m), e),
     }
 }
 
-async fn read(State(s): State<Shared>, headers: HeaderMap, Path(provider): Path<String>) -> Response {
+async fn read(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(provider): Path<String>,
+) -> Response {
     if !bearer_ok(&headers, &s.creds.refactor_token) {
         return error(StatusCode::UNAUTHORIZED, "Unauthorized");
     }
     if !PROVIDERS.contains(&provider.as_str()) {
-        return error(StatusCode::BAD_REQUEST, format!("Invalid provider: {provider}"));
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!("Invalid provider: {provider}"),
+        );
     }
     match load(&lock(&s), &provider) {
         Ok(Some((enabled, creds))) => reply(StatusCode::OK, config(&provider, enabled, &creds)),
@@ -85,17 +113,32 @@ async fn read(State(s): State<Shared>, headers: HeaderMap, Path(provider): Path<
     }
 }
 
-async fn update(State(s): State<Shared>, headers: HeaderMap, Path(provider): Path<String>, body: Bytes) -> Response {
+async fn update(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(provider): Path<String>,
+    body: Bytes,
+) -> Response {
     if !bearer_ok(&headers, &s.creds.refactor_token) {
         return error(StatusCode::UNAUTHORIZED, "Unauthorized");
     }
     if !PROVIDERS.contains(&provider.as_str()) {
-        return error(StatusCode::BAD_REQUEST, format!("Invalid provider: {provider}"));
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!("Invalid provider: {provider}"),
+        );
     }
     let body = match json_object(&body) {
         Ok(b) => b,
-        Err(BodyError::Malformed(e)) => return error(StatusCode::BAD_REQUEST, format!("Invalid JSON body: {e}")),
-        Err(BodyError::NotObject) => return error(StatusCode::BAD_REQUEST, "Request body must be a JSON object"),
+        Err(BodyError::Malformed(e)) => {
+            return error(StatusCode::BAD_REQUEST, format!("Invalid JSON body: {e}"))
+        }
+        Err(BodyError::NotObject) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "Request body must be a JSON object",
+            )
+        }
     };
     if let Some(k) = unknown_field(&body, &["enabled", "credentials"]) {
         return error(StatusCode::BAD_REQUEST, format!("Unknown field: {k}"));
@@ -111,7 +154,10 @@ async fn update(State(s): State<Shared>, headers: HeaderMap, Path(provider): Pat
         Some(_) => return error(StatusCode::BAD_REQUEST, "credentials must be an object"),
     };
     if enabled.is_none() && patch.is_none() {
-        return error(StatusCode::BAD_REQUEST, "Provide enabled, credentials, or both");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "Provide enabled, credentials, or both",
+        );
     }
     let db = lock(&s);
     let (cur_enabled, cur_creds) = match load(&db, &provider) {

@@ -3,7 +3,9 @@
 //! write-only; `provider_id` is read-only; managed providers refuse critical changes.
 //! Errors are Django REST framework's: `{"detail": ...}` or `{"field": ["message"]}`.
 
-use crate::http::{authorization, constant_eq, json_object, lock, now, reply, storage_failed, BodyError};
+use crate::http::{
+    authorization, constant_eq, json_object, lock, now, reply, storage_failed, BodyError,
+};
 use crate::Shared;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -19,7 +21,9 @@ pub const CRITICAL: [&str; 2] = ["api_key", "extra_kwargs"];
 
 /// The Respan routes, to be nested under `/respan`.
 pub fn routes() -> Router<Shared> {
-    Router::new().route("/api/providers/", get(list)).route("/api/providers/{id}/", get(read).patch(update))
+    Router::new()
+        .route("/api/providers/", get(list))
+        .route("/api/providers/{id}/", get(read).patch(update))
 }
 
 fn detail(status: StatusCode, message: impl Into<String>) -> Response {
@@ -28,8 +32,13 @@ fn detail(status: StatusCode, message: impl Into<String>) -> Response {
 
 fn auth_failure(headers: &HeaderMap, token: &str) -> Option<Response> {
     match authorization(headers).and_then(|h| h.strip_prefix("Bearer ")) {
-        None => Some(detail(StatusCode::UNAUTHORIZED, "Authentication credentials were not provided.")),
-        Some(t) if !constant_eq(t.as_bytes(), token.as_bytes()) => Some(detail(StatusCode::UNAUTHORIZED, "Invalid token.")),
+        None => Some(detail(
+            StatusCode::UNAUTHORIZED,
+            "Authentication credentials were not provided.",
+        )),
+        Some(t) if !constant_eq(t.as_bytes(), token.as_bytes()) => {
+            Some(detail(StatusCode::UNAUTHORIZED, "Invalid token."))
+        }
         Some(_) => None,
     }
 }
@@ -56,7 +65,12 @@ fn list_item(r: &Row) -> rusqlite::Result<Value> {
 }
 
 fn load(db: &rusqlite::Connection, id: i64) -> rusqlite::Result<Option<Value>> {
-    db.query_row(&format!("SELECT {COLUMNS} FROM respan_providers WHERE id = ?1"), [id], list_item).optional()
+    db.query_row(
+        &format!("SELECT {COLUMNS} FROM respan_providers WHERE id = ?1"),
+        [id],
+        list_item,
+    )
+    .optional()
 }
 
 async fn list(State(s): State<Shared>, headers: HeaderMap) -> Response {
@@ -65,10 +79,15 @@ async fn list(State(s): State<Shared>, headers: HeaderMap) -> Response {
     }
     let db = lock(&s);
     let rows = db
-        .prepare(&format!("SELECT {COLUMNS} FROM respan_providers ORDER BY id"))
+        .prepare(&format!(
+            "SELECT {COLUMNS} FROM respan_providers ORDER BY id"
+        ))
         .and_then(|mut st| st.query_map([], list_item)?.collect::<Result<Vec<_>, _>>());
     match rows {
-        Ok(rows) => reply(StatusCode::OK, json!({"count": rows.len(), "next": null, "previous": null, "results": rows})),
+        Ok(rows) => reply(
+            StatusCode::OK,
+            json!({"count": rows.len(), "next": null, "previous": null, "results": rows}),
+        ),
         Err(e) => storage_failed(server_error, e),
     }
 }
@@ -77,7 +96,9 @@ async fn read(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<String
     if let Some(r) = auth_failure(&headers, &s.creds.respan_token) {
         return r;
     }
-    let Ok(id) = id.parse::<i64>() else { return not_found() };
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found();
+    };
     match load(&lock(&s), id) {
         Ok(Some(p)) => reply(StatusCode::OK, p),
         Ok(None) => not_found(),
@@ -90,7 +111,9 @@ fn field_errors(body: &Map<String, Value>) -> Map<String, Value> {
     let mut errors = Map::new();
     for (k, v) in body {
         let problem = match (k.as_str(), v) {
-            ("provider_name", Value::String(s)) if s.trim().is_empty() => Some("This field may not be blank."),
+            ("provider_name", Value::String(s)) if s.trim().is_empty() => {
+                Some("This field may not be blank.")
+            }
             ("provider_name" | "api_key", Value::String(_)) => None,
             ("provider_name" | "api_key", _) => Some("Not a valid string."),
             ("extra_kwargs", Value::Object(_)) => None,
@@ -105,20 +128,39 @@ fn field_errors(body: &Map<String, Value>) -> Map<String, Value> {
     errors
 }
 
-async fn update(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+async fn update(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
     if let Some(r) = auth_failure(&headers, &s.creds.respan_token) {
         return r;
     }
-    let Ok(id) = id.parse::<i64>() else { return not_found() };
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found();
+    };
     let body = match json_object(&body) {
         Ok(b) => b,
-        Err(BodyError::Malformed(e)) => return detail(StatusCode::BAD_REQUEST, format!("JSON parse error - {e}")),
+        Err(BodyError::Malformed(e)) => {
+            return detail(StatusCode::BAD_REQUEST, format!("JSON parse error - {e}"))
+        }
         Err(BodyError::NotObject) => {
-            return reply(StatusCode::BAD_REQUEST, json!({"non_field_errors": ["Invalid data. Expected a dictionary."]}))
+            return reply(
+                StatusCode::BAD_REQUEST,
+                json!({"non_field_errors": ["Invalid data. Expected a dictionary."]}),
+            )
         }
     };
     let db = lock(&s);
-    let managed: bool = match db.query_row("SELECT is_managed FROM respan_providers WHERE id = ?1", [id], |r| r.get(0)).optional() {
+    let managed: bool = match db
+        .query_row(
+            "SELECT is_managed FROM respan_providers WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()
+    {
         Ok(Some(m)) => m,
         Ok(None) => return not_found(),
         Err(e) => return storage_failed(server_error, e),
@@ -127,11 +169,17 @@ async fn update(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<Stri
     if !errors.is_empty() {
         return reply(StatusCode::BAD_REQUEST, Value::Object(errors));
     }
-    let critical: Vec<&str> = CRITICAL.into_iter().filter(|f| body.contains_key(*f)).collect();
+    let critical: Vec<&str> = CRITICAL
+        .into_iter()
+        .filter(|f| body.contains_key(*f))
+        .collect();
     if managed && !critical.is_empty() {
         return detail(
             StatusCode::FORBIDDEN,
-            format!("Managed providers cannot modify critical fields: {}.", critical.join(", ")),
+            format!(
+                "Managed providers cannot modify critical fields: {}.",
+                critical.join(", ")
+            ),
         );
     }
     let result = db.execute(

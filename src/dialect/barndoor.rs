@@ -8,21 +8,41 @@
 use super::{parse_all, parse_json, req_str, Connection, Dialect, GatewayKind};
 use crate::model::request::encode_segment;
 use crate::model::validate::FieldErrors;
-use crate::model::{ApiError, Change, Field, FieldKind, HttpRequest, Method, Provider, SecretState};
+use crate::model::{
+    ApiError, Change, Field, FieldKind, HttpRequest, Method, Provider, SecretState,
+};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The 16 `model_provider` slugs of the document.
 pub const MODEL_PROVIDERS: [&str; 16] = [
-    "openai", "anthropic", "azure_openai", "google_ai", "bedrock", "vertex", "groq", "together", "mistral", "cohere",
-    "xai", "fireworks", "perplexity", "openrouter", "deepseek", "custom",
+    "openai",
+    "anthropic",
+    "azure_openai",
+    "google_ai",
+    "bedrock",
+    "vertex",
+    "groq",
+    "together",
+    "mistral",
+    "cohere",
+    "xai",
+    "fireworks",
+    "perplexity",
+    "openrouter",
+    "deepseek",
+    "custom",
 ];
 
 /// The `auth_type` values that suit a `model_provider`, as the document lists them.
 pub fn auth_types(model_provider: &str) -> Vec<&'static str> {
     match model_provider {
         "bedrock" => vec!["aws_role", "aws_keys", "bedrock_api_key"],
-        "vertex" => vec!["google_adc", "google_service_account", "google_impersonation"],
+        "vertex" => vec![
+            "google_adc",
+            "google_service_account",
+            "google_impersonation",
+        ],
         "anthropic" => vec!["api_key", "oauth_passthrough"],
         _ => vec!["api_key"],
     }
@@ -42,7 +62,10 @@ fn opt_str(v: &Value, key: &str) -> Result<Value, ApiError> {
     match v.get(key) {
         None | Some(Value::Null) => Ok(Value::Null),
         Some(s @ Value::String(_)) => Ok(s.clone()),
-        Some(_) => Err(ApiError::bad_response(200, format_args!("\"{key}\" is not text or null"))),
+        Some(_) => Err(ApiError::bad_response(
+            200,
+            format_args!("\"{key}\" is not text or null"),
+        )),
     }
 }
 
@@ -50,7 +73,10 @@ fn opt_int(v: &Value, key: &str) -> Result<Value, ApiError> {
     match v.get(key) {
         None | Some(Value::Null) => Ok(Value::Null),
         Some(n) if n.as_i64().is_some() => Ok(n.clone()),
-        Some(_) => Err(ApiError::bad_response(200, format_args!("\"{key}\" is not a whole number or null"))),
+        Some(_) => Err(ApiError::bad_response(
+            200,
+            format_args!("\"{key}\" is not a whole number or null"),
+        )),
     }
 }
 
@@ -68,7 +94,14 @@ fn parse_provider(v: &Value) -> Result<Provider, ApiError> {
         Some(_) => return Err(ApiError::bad_response(200, "\"settings\" is not an object")),
     };
     let mut values = Map::new();
-    for key in ["id", "org_id", "name", "model_provider", "auth_type", "base_url"] {
+    for key in [
+        "id",
+        "org_id",
+        "name",
+        "model_provider",
+        "auth_type",
+        "base_url",
+    ] {
         values.insert(key.into(), opt_str(v, key)?);
     }
     values.insert("enabled".into(), Value::Bool(enabled));
@@ -91,7 +124,10 @@ fn parse_provider(v: &Value) -> Result<Provider, ApiError> {
         kind: model_provider,
         enabled: Some(enabled),
         values,
-        secrets: BTreeMap::from([("api_key".to_owned(), key_state), ("credentials".to_owned(), SecretState::Unknown)]),
+        secrets: BTreeMap::from([
+            ("api_key".to_owned(), key_state),
+            ("credentials".to_owned(), SecretState::Unknown),
+        ]),
         managed: false,
     })
 }
@@ -150,12 +186,26 @@ impl Dialect for Barndoor {
         parse_provider(&parse_json(body)?)
     }
 
-    fn update_request(&self, conn: &Connection, provider: &Provider, change: &Change) -> HttpRequest {
+    fn update_request(
+        &self,
+        conn: &Connection,
+        provider: &Provider,
+        change: &Change,
+    ) -> HttpRequest {
         let path = format!("{}/{}", base(), encode_segment(&provider.id));
-        conn.request(Method::Put, &path, Some(Value::Object(change.body().clone())))
+        conn.request(
+            Method::Put,
+            &path,
+            Some(Value::Object(change.body().clone())),
+        )
     }
 
-    fn parse_update(&self, _provider: &Provider, _change: &Change, body: &str) -> Result<Provider, ApiError> {
+    fn parse_update(
+        &self,
+        _provider: &Provider,
+        _change: &Change,
+        body: &str,
+    ) -> Result<Provider, ApiError> {
         self.parse_item(body)
     }
 
@@ -209,8 +259,14 @@ mod tests {
 
     #[test]
     fn timeouts_inherit_with_explicit_null() {
-        let (_, _, _, body) = send(&[("request_timeout_secs", Value::Null), ("stream_idle_timeout_secs", json!("60"))]);
-        assert_eq!(body, Some(json!({"request_timeout_secs": null, "stream_idle_timeout_secs": 60})));
+        let (_, _, _, body) = send(&[
+            ("request_timeout_secs", Value::Null),
+            ("stream_idle_timeout_secs", json!("60")),
+        ]);
+        assert_eq!(
+            body,
+            Some(json!({"request_timeout_secs": null, "stream_idle_timeout_secs": 60}))
+        );
     }
 
     #[test]
@@ -225,60 +281,119 @@ mod tests {
             ("stream_idle_timeout_secs", "1800", true),
             ("stream_idle_timeout_secs", "1801", false),
         ] {
-            assert_eq!(Barndoor.validate(&doc(), &draft(&[(field, json!(raw))])).is_ok(), ok, "{field}={raw}");
+            assert_eq!(
+                Barndoor
+                    .validate(&doc(), &draft(&[(field, json!(raw))]))
+                    .is_ok(),
+                ok,
+                "{field}={raw}"
+            );
         }
     }
 
     #[test]
     fn detaching_requires_a_key_in_the_same_request() {
-        let e = Barndoor.validate(&doc(), &draft(&[("connection_id", Value::Null)])).unwrap_err();
+        let e = Barndoor
+            .validate(&doc(), &draft(&[("connection_id", Value::Null)]))
+            .unwrap_err();
         assert!(e["api_key"].contains("Detaching"));
-        let (_, _, _, body) = send(&[("connection_id", Value::Null), ("api_key", json!("sk-direct"))]);
-        assert_eq!(body, Some(json!({"connection_id": null, "api_key": "sk-direct"})));
-        let (_, _, _, body) = send(&[("connection_id", Value::Null), ("credentials", json!("{\"aws_access_key_id\":\"AK\"}"))]);
-        assert_eq!(body, Some(json!({"connection_id": null, "credentials": {"aws_access_key_id": "AK"}})));
+        let (_, _, _, body) = send(&[
+            ("connection_id", Value::Null),
+            ("api_key", json!("sk-direct")),
+        ]);
+        assert_eq!(
+            body,
+            Some(json!({"connection_id": null, "api_key": "sk-direct"}))
+        );
+        let (_, _, _, body) = send(&[
+            ("connection_id", Value::Null),
+            ("credentials", json!("{\"aws_access_key_id\":\"AK\"}")),
+        ]);
+        assert_eq!(
+            body,
+            Some(json!({"connection_id": null, "credentials": {"aws_access_key_id": "AK"}}))
+        );
     }
 
     #[test]
     fn attach_to_another_connection_and_settings() {
         let (_, _, _, body) = send(&[
-            ("connection_id", json!("11111111-2222-4333-8444-555555555555")),
+            (
+                "connection_id",
+                json!("11111111-2222-4333-8444-555555555555"),
+            ),
             ("settings", json!("{\"region\":\"eu\"}")),
             ("enabled", json!(false)),
         ]);
         assert_eq!(
             body,
-            Some(json!({"connection_id": "11111111-2222-4333-8444-555555555555", "settings": {"region": "eu"}, "enabled": false}))
+            Some(
+                json!({"connection_id": "11111111-2222-4333-8444-555555555555", "settings": {"region": "eu"}, "enabled": false})
+            )
         );
-        assert!(Barndoor.validate(&doc(), &draft(&[("connection_id", json!("not-a-uuid"))])).is_err());
+        assert!(Barndoor
+            .validate(&doc(), &draft(&[("connection_id", json!("not-a-uuid"))]))
+            .is_err());
     }
 
     #[test]
     fn auth_type_depends_on_model_provider() {
-        assert!(Barndoor.validate(&doc(), &draft(&[("auth_type", json!("aws_role"))])).is_err());
-        let bedrock = Barndoor.parse_item(&DOC.replace("\"model_provider\":\"openai\"", "\"model_provider\":\"bedrock\"")).unwrap();
-        assert!(Barndoor.validate(&bedrock, &draft(&[("auth_type", json!("aws_role"))])).is_ok());
-        assert!(Barndoor.validate(&bedrock, &draft(&[("auth_type", json!("google_adc"))])).is_err());
-        assert_eq!(auth_types("vertex"), ["google_adc", "google_service_account", "google_impersonation"]);
+        assert!(Barndoor
+            .validate(&doc(), &draft(&[("auth_type", json!("aws_role"))]))
+            .is_err());
+        let bedrock = Barndoor
+            .parse_item(&DOC.replace(
+                "\"model_provider\":\"openai\"",
+                "\"model_provider\":\"bedrock\"",
+            ))
+            .unwrap();
+        assert!(Barndoor
+            .validate(&bedrock, &draft(&[("auth_type", json!("aws_role"))]))
+            .is_ok());
+        assert!(Barndoor
+            .validate(&bedrock, &draft(&[("auth_type", json!("google_adc"))]))
+            .is_err());
+        assert_eq!(
+            auth_types("vertex"),
+            [
+                "google_adc",
+                "google_service_account",
+                "google_impersonation"
+            ]
+        );
         assert_eq!(auth_types("anthropic"), ["api_key", "oauth_passthrough"]);
         assert_eq!(MODEL_PROVIDERS.len(), 16);
     }
 
     #[test]
     fn base_url_and_name_rules() {
-        assert!(Barndoor.validate(&doc(), &draft(&[("base_url", json!("api.openai.com"))])).is_err());
-        assert!(Barndoor.validate(&doc(), &draft(&[("name", json!("  "))])).is_err());
+        assert!(Barndoor
+            .validate(&doc(), &draft(&[("base_url", json!("api.openai.com"))]))
+            .is_err());
+        assert!(Barndoor
+            .validate(&doc(), &draft(&[("name", json!("  "))]))
+            .is_err());
         let (_, _, _, body) = send(&[("base_url", json!("https://eu.api.openai.com/v1"))]);
-        assert_eq!(body, Some(json!({"base_url": "https://eu.api.openai.com/v1"})));
+        assert_eq!(
+            body,
+            Some(json!({"base_url": "https://eu.api.openai.com/v1"}))
+        );
     }
 
     #[test]
     fn bad_shapes_are_errors_not_panics() {
-        assert!(Barndoor.parse_item(&DOC.replace("1800", "\"1800\"")).is_err());
+        assert!(Barndoor
+            .parse_item(&DOC.replace("1800", "\"1800\""))
+            .is_err());
         assert!(Barndoor.parse_item(r#"{"id":"x"}"#).is_err());
         assert!(Barndoor.parse_list("[]").unwrap().is_empty());
-        assert!(Barndoor.parse_list(&format!("{{\"items\":[{DOC}]}}")).is_ok());
-        let e = Barndoor.parse_error(404, r#"{"error":{"code":"NOT_FOUND","message":"Provider not found"}}"#);
+        assert!(Barndoor
+            .parse_list(&format!("{{\"items\":[{DOC}]}}"))
+            .is_ok());
+        let e = Barndoor.parse_error(
+            404,
+            r#"{"error":{"code":"NOT_FOUND","message":"Provider not found"}}"#,
+        );
         assert_eq!(e.message, "Provider not found");
     }
 }

@@ -6,7 +6,9 @@
 //! sent, with the key reduced to "set".
 
 use super::{parse_json, Connection, Dialect, GatewayKind};
-use crate::model::{ApiError, Change, Field, FieldKind, HttpRequest, Method, Provider, SecretState};
+use crate::model::{
+    ApiError, Change, Field, FieldKind, HttpRequest, Method, Provider, SecretState,
+};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -24,7 +26,10 @@ fn envelope_data(body: &str) -> Result<Value, ApiError> {
     match v.get("status").and_then(Value::as_str) {
         Some("success") => Ok(v.get("data").cloned().unwrap_or(Value::Null)),
         Some("error") => Err(ApiError::from_response(200, body)),
-        _ => Err(ApiError::bad_response(200, "expected Libredesk's {\"status\":\"success\"} envelope")),
+        _ => Err(ApiError::bad_response(
+            200,
+            "expected Libredesk's {\"status\":\"success\"} envelope",
+        )),
     }
 }
 
@@ -92,16 +97,34 @@ impl Dialect for Libredesk {
         parse_config(&envelope_data(body)?)
     }
 
-    fn update_request(&self, conn: &Connection, _provider: &Provider, change: &Change) -> HttpRequest {
-        conn.request(Method::Put, PATH, Some(Value::Object(change.body().clone())))
+    fn update_request(
+        &self,
+        conn: &Connection,
+        _provider: &Provider,
+        change: &Change,
+    ) -> HttpRequest {
+        conn.request(
+            Method::Put,
+            PATH,
+            Some(Value::Object(change.body().clone())),
+        )
     }
 
-    fn parse_update(&self, provider: &Provider, change: &Change, body: &str) -> Result<Provider, ApiError> {
+    fn parse_update(
+        &self,
+        provider: &Provider,
+        change: &Change,
+        body: &str,
+    ) -> Result<Provider, ApiError> {
         match envelope_data(body)? {
             Value::Bool(true) => {}
             _ => return Err(ApiError::bad_response(200, "expected \"data\": true")),
         }
-        let name = change.body().get("provider").and_then(Value::as_str).unwrap_or(&provider.id);
+        let name = change
+            .body()
+            .get("provider")
+            .and_then(Value::as_str)
+            .unwrap_or(&provider.id);
         Ok(provider_from(name, SecretState::Set))
     }
 
@@ -118,12 +141,16 @@ mod tests {
     use serde_json::json;
 
     fn current() -> Provider {
-        Libredesk.parse_item(r#"{"status":"success","data":{"provider":"openai","api_key_set":true}}"#).unwrap()
+        Libredesk
+            .parse_item(r#"{"status":"success","data":{"provider":"openai","api_key_set":true}}"#)
+            .unwrap()
     }
 
     #[test]
     fn key_change_sends_both_required_fields_with_basic_auth() {
-        let c = Libredesk.validate(&current(), &draft(&[("api_key", json!("sk-live-1"))])).unwrap();
+        let c = Libredesk
+            .validate(&current(), &draft(&[("api_key", json!("sk-live-1"))]))
+            .unwrap();
         let r = Libredesk.update_request(&conn(GatewayKind::Libredesk), &current(), &c);
         assert_eq!(
             wire(&r),
@@ -139,37 +166,61 @@ mod tests {
     #[test]
     fn token_scheme_header() {
         let mut k = conn(GatewayKind::Libredesk);
-        k.auth = Auth::Token { key: "key".into(), secret: "secret".into() };
-        let c = Libredesk.validate(&current(), &draft(&[("api_key", json!("sk-2"))])).unwrap();
-        assert_eq!(wire(&Libredesk.update_request(&k, &current(), &c)).2.as_deref(), Some("token key:secret"));
+        k.auth = Auth::Token {
+            key: "key".into(),
+            secret: "secret".into(),
+        };
+        let c = Libredesk
+            .validate(&current(), &draft(&[("api_key", json!("sk-2"))]))
+            .unwrap();
+        assert_eq!(
+            wire(&Libredesk.update_request(&k, &current(), &c))
+                .2
+                .as_deref(),
+            Some("token key:secret")
+        );
     }
 
     #[test]
     fn provider_alone_cannot_be_sent_without_the_key() {
         let mut p = current();
         p.values.insert("provider".into(), json!("legacy"));
-        let e = Libredesk.validate(&p, &draft(&[("provider", json!("openai"))])).unwrap_err();
+        let e = Libredesk
+            .validate(&p, &draft(&[("provider", json!("openai"))]))
+            .unwrap_err();
         assert!(e["api_key"].contains("every change"), "{e:?}");
     }
 
     #[test]
     fn only_openai_is_offered() {
-        let e = Libredesk.validate(&current(), &draft(&[("provider", json!("anthropic")), ("api_key", json!("k"))]));
+        let e = Libredesk.validate(
+            &current(),
+            &draft(&[("provider", json!("anthropic")), ("api_key", json!("k"))]),
+        );
         assert!(e.unwrap_err().contains_key("provider"));
     }
 
     #[test]
     fn empty_key_box_means_nothing_to_send() {
-        assert!(Libredesk.validate(&current(), &draft(&[("api_key", json!(""))])).unwrap().is_empty());
+        assert!(Libredesk
+            .validate(&current(), &draft(&[("api_key", json!(""))]))
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
     fn documented_success_gives_state_from_what_was_sent() {
-        let c = Libredesk.validate(&current(), &draft(&[("api_key", json!("sk-3"))])).unwrap();
-        let p = Libredesk.parse_update(&current(), &c, r#"{"status":"success","data":true}"#).unwrap();
+        let c = Libredesk
+            .validate(&current(), &draft(&[("api_key", json!("sk-3"))]))
+            .unwrap();
+        let p = Libredesk
+            .parse_update(&current(), &c, r#"{"status":"success","data":true}"#)
+            .unwrap();
         assert_eq!(p.secrets["api_key"], SecretState::Set);
         assert!(!format!("{p:?}").contains("sk-3"));
-        assert!(Libredesk.parse_update(&current(), &c, r#"{"status":"success","data":false}"#).is_err());
+        assert!(Libredesk
+            .parse_update(&current(), &c, r#"{"status":"success","data":false}"#)
+            .is_err());
     }
 
     #[test]
@@ -178,20 +229,40 @@ mod tests {
             500,
             r#"{"status":"error","message":"Invalid provider","data":null,"error_type":"GeneralException"}"#,
         );
-        assert_eq!((e.status, e.message.as_str()), (Some(500), "Invalid provider"));
+        assert_eq!(
+            (e.status, e.message.as_str()),
+            (Some(500), "Invalid provider")
+        );
         let e = Libredesk.parse_error(401, "Unauthorized");
         assert_eq!(e.status, Some(401));
         assert!(e.message.contains("credentials"));
         // An error envelope with status 200 is still an error.
-        let err = Libredesk.parse_item(r#"{"status":"error","message":"boom","data":null}"#).unwrap_err();
+        let err = Libredesk
+            .parse_item(r#"{"status":"error","message":"boom","data":null}"#)
+            .unwrap_err();
         assert_eq!(err.message, "boom");
     }
 
     #[test]
     fn list_accepts_one_or_many() {
-        assert_eq!(Libredesk.parse_list(r#"{"status":"success","data":{"provider":"openai"}}"#).unwrap().len(), 1);
-        assert_eq!(Libredesk.parse_list(r#"{"status":"success","data":null}"#).unwrap().len(), 0);
-        assert_eq!(Libredesk.list_request(&conn(GatewayKind::Libredesk)).url, "http://gw/libredesk/api/v1/ai/provider");
+        assert_eq!(
+            Libredesk
+                .parse_list(r#"{"status":"success","data":{"provider":"openai"}}"#)
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            Libredesk
+                .parse_list(r#"{"status":"success","data":null}"#)
+                .unwrap()
+                .len(),
+            0
+        );
+        assert_eq!(
+            Libredesk.list_request(&conn(GatewayKind::Libredesk)).url,
+            "http://gw/libredesk/api/v1/ai/provider"
+        );
         assert!(Libredesk.parse_list(r#"{"data":{}}"#).is_err());
     }
 }

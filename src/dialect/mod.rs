@@ -25,8 +25,12 @@ pub enum GatewayKind {
 
 impl GatewayKind {
     /// Every gateway, in display order.
-    pub const ALL: [GatewayKind; 4] =
-        [GatewayKind::Refactor, GatewayKind::Libredesk, GatewayKind::Barndoor, GatewayKind::Respan];
+    pub const ALL: [GatewayKind; 4] = [
+        GatewayKind::Refactor,
+        GatewayKind::Libredesk,
+        GatewayKind::Barndoor,
+        GatewayKind::Respan,
+    ];
 
     /// The dialect that speaks this gateway's API.
     pub fn dialect(self) -> &'static dyn Dialect {
@@ -127,10 +131,20 @@ pub trait Dialect: Sync {
     fn parse_item(&self, body: &str) -> Result<Provider, ApiError>;
 
     /// The update request for a validated change.
-    fn update_request(&self, conn: &Connection, provider: &Provider, change: &Change) -> HttpRequest;
+    fn update_request(
+        &self,
+        conn: &Connection,
+        provider: &Provider,
+        change: &Change,
+    ) -> HttpRequest;
 
     /// The provider after a successful update, from the answer and what was sent.
-    fn parse_update(&self, provider: &Provider, change: &Change, body: &str) -> Result<Provider, ApiError>;
+    fn parse_update(
+        &self,
+        provider: &Provider,
+        change: &Change,
+        body: &str,
+    ) -> Result<Provider, ApiError>;
 
     /// Reads an error answer. The shared reader knows every documented envelope.
     fn parse_error(&self, status: u16, body: &str) -> ApiError {
@@ -155,7 +169,8 @@ pub trait Dialect: Sync {
 
 /// Parses a JSON body, or says plainly that it was not JSON.
 pub(crate) fn parse_json(body: &str) -> Result<Value, ApiError> {
-    serde_json::from_str(body).map_err(|e| ApiError::bad_response(200, format_args!("not JSON ({e})")))
+    serde_json::from_str(body)
+        .map_err(|e| ApiError::bad_response(200, format_args!("not JSON ({e})")))
 }
 
 /// The items of a list answer: a bare array, or one under a usual envelope key.
@@ -198,7 +213,10 @@ pub(crate) mod testkit {
     /// A connection to `http://gw/<gateway slug>` with the scheme each gateway documents.
     pub fn conn(gateway: GatewayKind) -> Connection {
         let auth = match gateway {
-            GatewayKind::Libredesk => Auth::Basic { key: "key".into(), secret: "secret".into() },
+            GatewayKind::Libredesk => Auth::Basic {
+                key: "key".into(),
+                secret: "secret".into(),
+            },
             _ => Auth::Bearer("tok".into()),
         };
         Connection {
@@ -223,7 +241,11 @@ pub(crate) mod testkit {
 
     /// What goes on the wire: method, URL, Authorization header, body.
     pub fn wire(r: &HttpRequest) -> (&'static str, String, Option<String>, Option<Value>) {
-        let auth = r.wire_headers().into_iter().find(|(k, _)| k == "Authorization").map(|(_, v)| v);
+        let auth = r
+            .wire_headers()
+            .into_iter()
+            .find(|(k, _)| k == "Authorization")
+            .map(|(_, v)| v);
         (r.method.as_str(), r.url.clone(), auth, r.body.clone())
     }
 }

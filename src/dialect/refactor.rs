@@ -7,12 +7,22 @@
 use super::{parse_all, parse_json, req_str, Connection, Dialect, GatewayKind};
 use crate::model::diff::mask_value;
 use crate::model::request::encode_segment;
-use crate::model::{ApiError, Change, Field, FieldKind, HttpRequest, Method, Provider, SecretState};
+use crate::model::{
+    ApiError, Change, Field, FieldKind, HttpRequest, Method, Provider, SecretState,
+};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The provider slugs re-factor accepts in the path.
-pub const PROVIDERS: [&str; 7] = ["openai", "anthropic", "google", "google-vertex", "azure", "amazon-bedrock", "xai"];
+pub const PROVIDERS: [&str; 7] = [
+    "openai",
+    "anthropic",
+    "google",
+    "google-vertex",
+    "azure",
+    "amazon-bedrock",
+    "xai",
+];
 
 /// The re-factor dialect.
 pub struct Refactor;
@@ -36,12 +46,22 @@ fn parse_config(v: &Value) -> Result<Provider, ApiError> {
     let enabled = match v.get("enabled") {
         None | Some(Value::Null) => None,
         Some(Value::Bool(b)) => Some(*b),
-        Some(_) => return Err(ApiError::bad_response(200, "\"enabled\" is not true or false")),
+        Some(_) => {
+            return Err(ApiError::bad_response(
+                200,
+                "\"enabled\" is not true or false",
+            ))
+        }
     };
     let credentials = match v.get("credentials") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(m)) => m.clone(),
-        Some(_) => return Err(ApiError::bad_response(200, "\"credentials\" is not an object")),
+        Some(_) => {
+            return Err(ApiError::bad_response(
+                200,
+                "\"credentials\" is not an object",
+            ))
+        }
     };
     let mut values = Map::new();
     values.insert("provider".into(), Value::String(slug.clone()));
@@ -49,8 +69,15 @@ fn parse_config(v: &Value) -> Result<Provider, ApiError> {
         values.insert("enabled".into(), Value::Bool(b));
     }
     // Only the names survive: even a masked value is not ours to show.
-    values.insert("credentials".into(), mask_value(&Value::Object(credentials.clone())));
-    let state = if credentials.is_empty() { SecretState::NotSet } else { SecretState::Set };
+    values.insert(
+        "credentials".into(),
+        mask_value(&Value::Object(credentials.clone())),
+    );
+    let state = if credentials.is_empty() {
+        SecretState::NotSet
+    } else {
+        SecretState::Set
+    };
     Ok(Provider {
         name: display_name(&slug),
         kind: slug.clone(),
@@ -96,12 +123,26 @@ impl Dialect for Refactor {
         parse_config(&parse_json(body)?)
     }
 
-    fn update_request(&self, conn: &Connection, provider: &Provider, change: &Change) -> HttpRequest {
+    fn update_request(
+        &self,
+        conn: &Connection,
+        provider: &Provider,
+        change: &Change,
+    ) -> HttpRequest {
         let path = format!("/v1/llm-provider/{}", encode_segment(&provider.id));
-        conn.request(Method::Put, &path, Some(Value::Object(change.body().clone())))
+        conn.request(
+            Method::Put,
+            &path,
+            Some(Value::Object(change.body().clone())),
+        )
     }
 
-    fn parse_update(&self, _provider: &Provider, _change: &Change, body: &str) -> Result<Provider, ApiError> {
+    fn parse_update(
+        &self,
+        _provider: &Provider,
+        _change: &Change,
+        body: &str,
+    ) -> Result<Provider, ApiError> {
         self.parse_item(body)
     }
 }
@@ -114,7 +155,9 @@ mod tests {
 
     fn openai() -> Provider {
         Refactor
-            .parse_item(r#"{"provider":"openai","enabled":true,"credentials":{"api_key":"sk-***"}}"#)
+            .parse_item(
+                r#"{"provider":"openai","enabled":true,"credentials":{"api_key":"sk-***"}}"#,
+            )
             .unwrap()
     }
 
@@ -130,44 +173,78 @@ mod tests {
 
     #[test]
     fn disable_sends_only_enabled() {
-        let c = Refactor.validate(&openai(), &draft(&[("enabled", json!(false))])).unwrap();
+        let c = Refactor
+            .validate(&openai(), &draft(&[("enabled", json!(false))]))
+            .unwrap();
         let r = Refactor.update_request(&conn(GatewayKind::Refactor), &openai(), &c);
         assert_eq!(
             wire(&r),
-            ("PUT", "http://gw/refactor/v1/llm-provider/openai".into(), Some("Bearer tok".into()), Some(json!({"enabled": false})))
+            (
+                "PUT",
+                "http://gw/refactor/v1/llm-provider/openai".into(),
+                Some("Bearer tok".into()),
+                Some(json!({"enabled": false}))
+            )
         );
     }
 
     #[test]
     fn credentials_update_sends_only_the_entered_keys() {
-        let d = draft(&[("credentials", json!({"api_key": "sk-new-api-key", "organization": "org-new-org-id"}))]);
+        let d = draft(&[(
+            "credentials",
+            json!({"api_key": "sk-new-api-key", "organization": "org-new-org-id"}),
+        )]);
         let c = Refactor.validate(&openai(), &d).unwrap();
         let r = Refactor.update_request(&conn(GatewayKind::Refactor), &openai(), &c);
-        assert_eq!(r.body, Some(json!({"credentials": {"api_key": "sk-new-api-key", "organization": "org-new-org-id"}})));
-        assert_eq!(c.masked_body()["credentials"], json!({"api_key": "••••", "organization": "••••"}));
+        assert_eq!(
+            r.body,
+            Some(
+                json!({"credentials": {"api_key": "sk-new-api-key", "organization": "org-new-org-id"}})
+            )
+        );
+        assert_eq!(
+            c.masked_body()["credentials"],
+            json!({"api_key": "••••", "organization": "••••"})
+        );
     }
 
     #[test]
     fn both_fields_and_key_removal() {
-        let d = draft(&[("enabled", json!(false)), ("credentials", json!({"organization": null}))]);
+        let d = draft(&[
+            ("enabled", json!(false)),
+            ("credentials", json!({"organization": null})),
+        ]);
         let c = Refactor.validate(&openai(), &d).unwrap();
         let r = Refactor.update_request(&conn(GatewayKind::Refactor), &openai(), &c);
-        assert_eq!(r.body, Some(json!({"enabled": false, "credentials": {"organization": null}})));
+        assert_eq!(
+            r.body,
+            Some(json!({"enabled": false, "credentials": {"organization": null}}))
+        );
         assert_eq!(r.method, Method::Put);
     }
 
     #[test]
     fn unchanged_enabled_is_not_sent_and_slug_is_read_only() {
-        let c = Refactor.validate(&openai(), &draft(&[("enabled", json!(true))])).unwrap();
+        let c = Refactor
+            .validate(&openai(), &draft(&[("enabled", json!(true))]))
+            .unwrap();
         assert!(c.is_empty());
-        assert!(Refactor.validate(&openai(), &draft(&[("provider", json!("xai"))])).is_err());
+        assert!(Refactor
+            .validate(&openai(), &draft(&[("provider", json!("xai"))]))
+            .is_err());
     }
 
     #[test]
     fn every_slug_goes_into_the_path() {
         for slug in PROVIDERS {
-            let p = Refactor.parse_item(&format!(r#"{{"provider":"{slug}","enabled":false,"credentials":{{}}}}"#)).unwrap();
-            let c = Refactor.validate(&p, &draft(&[("enabled", json!(true))])).unwrap();
+            let p = Refactor
+                .parse_item(&format!(
+                    r#"{{"provider":"{slug}","enabled":false,"credentials":{{}}}}"#
+                ))
+                .unwrap();
+            let c = Refactor
+                .validate(&p, &draft(&[("enabled", json!(true))]))
+                .unwrap();
             let r = Refactor.update_request(&conn(GatewayKind::Refactor), &p, &c);
             assert_eq!(r.path(), format!("/refactor/v1/llm-provider/{slug}"));
             assert_eq!(p.secrets["credentials"], SecretState::NotSet);
@@ -182,25 +259,41 @@ mod tests {
         assert_eq!(list.len(), 2);
         assert_eq!(list[1].enabled, Some(false));
         assert!(Refactor.parse_list(r#"{"nope":1}"#).is_err());
-        assert!(Refactor.parse_item(r#"{"provider":"openai","enabled":"yes"}"#).is_err());
+        assert!(Refactor
+            .parse_item(r#"{"provider":"openai","enabled":"yes"}"#)
+            .is_err());
         assert!(Refactor.parse_item("<html>").is_err());
         let e = Refactor.parse_error(
             404,
             r#"{"error":{"code":"NOT_FOUND","message":"No configuration found for provider: openai"}}"#,
         );
         assert_eq!(e.code.as_deref(), Some("NOT_FOUND"));
-        assert_eq!(Refactor.parse_error(401, r#"{"error":"Unauthorized"}"#).message, "Unauthorized");
+        assert_eq!(
+            Refactor
+                .parse_error(401, r#"{"error":"Unauthorized"}"#)
+                .message,
+            "Unauthorized"
+        );
     }
 
     #[test]
     fn list_and_read_paths() {
         let c = conn(GatewayKind::Refactor);
-        assert_eq!(Refactor.list_request(&c).url, "http://gw/refactor/v1/llm-provider");
+        assert_eq!(
+            Refactor.list_request(&c).url,
+            "http://gw/refactor/v1/llm-provider"
+        );
         assert_eq!(Refactor.read_request(&c, &openai()).method, Method::Get);
         let mut c2 = c.clone();
         c2.list_path = Some("/custom/providers".into());
         c2.item_path = Some("/custom/providers/{id}/config".into());
-        assert_eq!(Refactor.list_request(&c2).url, "http://gw/refactor/custom/providers");
-        assert_eq!(Refactor.read_request(&c2, &openai()).url, "http://gw/refactor/custom/providers/openai/config");
+        assert_eq!(
+            Refactor.list_request(&c2).url,
+            "http://gw/refactor/custom/providers"
+        );
+        assert_eq!(
+            Refactor.read_request(&c2, &openai()).url,
+            "http://gw/refactor/custom/providers/openai/config"
+        );
     }
 }

@@ -4,14 +4,17 @@
 
 use super::{parse_all, parse_json, req_str, Connection, Dialect, GatewayKind};
 use crate::model::request::encode_segment;
-use crate::model::{ApiError, Change, Field, FieldKind, HttpRequest, Method, Provider, SecretState};
+use crate::model::{
+    ApiError, Change, Field, FieldKind, HttpRequest, Method, Provider, SecretState,
+};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Fields a managed provider does not let anyone change.
 pub const CRITICAL_FIELDS: [&str; 2] = ["api_key", "extra_kwargs"];
 
-const MANAGED: &str = "Managed by Respan: its credentials and configuration cannot be changed here.";
+const MANAGED: &str =
+    "Managed by Respan: its credentials and configuration cannot be changed here.";
 
 /// The Respan dialect.
 pub struct Respan;
@@ -36,15 +39,25 @@ fn parse_provider(v: &Value) -> Result<Provider, ApiError> {
             values.insert(key.into(), Value::String(s.to_owned()));
         }
     }
-    let managed = v.get("is_managed").and_then(Value::as_bool).unwrap_or(false);
+    let managed = v
+        .get("is_managed")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     values.insert("is_managed".into(), Value::Bool(managed));
     Ok(Provider {
         id,
         name,
-        kind: v.get("provider_id").and_then(Value::as_str).unwrap_or("custom").to_owned(),
+        kind: v
+            .get("provider_id")
+            .and_then(Value::as_str)
+            .unwrap_or("custom")
+            .to_owned(),
         enabled: None,
         values,
-        secrets: BTreeMap::from([("api_key".to_owned(), SecretState::Unknown), ("extra_kwargs".to_owned(), SecretState::Unknown)]),
+        secrets: BTreeMap::from([
+            ("api_key".to_owned(), SecretState::Unknown),
+            ("extra_kwargs".to_owned(), SecretState::Unknown),
+        ]),
         managed,
     })
 }
@@ -55,7 +68,13 @@ impl Dialect for Respan {
     }
 
     fn fields(&self, provider: &Provider) -> Vec<Field> {
-        let lock = |f: Field| if provider.managed && CRITICAL_FIELDS.contains(&f.name) { f.locked_because(MANAGED) } else { f };
+        let lock = |f: Field| {
+            if provider.managed && CRITICAL_FIELDS.contains(&f.name) {
+                f.locked_because(MANAGED)
+            } else {
+                f
+            }
+        };
         vec![
             Field::new("provider_name", "Name", FieldKind::Text).required().help("Human-readable provider name."),
             lock(Field::new("api_key", "API key", FieldKind::Secret).write_only().help("Write-only: Respan never returns it.")),
@@ -88,19 +107,35 @@ impl Dialect for Respan {
         parse_provider(&parse_json(body)?)
     }
 
-    fn update_request(&self, conn: &Connection, provider: &Provider, change: &Change) -> HttpRequest {
+    fn update_request(
+        &self,
+        conn: &Connection,
+        provider: &Provider,
+        change: &Change,
+    ) -> HttpRequest {
         let path = format!("/api/providers/{}/", encode_segment(&provider.id));
-        conn.request(Method::Patch, &path, Some(Value::Object(change.body().clone())))
+        conn.request(
+            Method::Patch,
+            &path,
+            Some(Value::Object(change.body().clone())),
+        )
     }
 
-    fn parse_update(&self, provider: &Provider, _change: &Change, body: &str) -> Result<Provider, ApiError> {
+    fn parse_update(
+        &self,
+        provider: &Provider,
+        _change: &Change,
+        body: &str,
+    ) -> Result<Provider, ApiError> {
         let mut next = self.parse_item(body)?;
         // The answer's `id` may be the string provider_id; the pk we patched stays the id,
         // and the answer omits is_managed, which cannot change through this call.
         next.id = provider.id.clone();
-        next.values.insert("id".into(), Value::String(provider.id.clone()));
+        next.values
+            .insert("id".into(), Value::String(provider.id.clone()));
         next.managed = provider.managed;
-        next.values.insert("is_managed".into(), Value::Bool(provider.managed));
+        next.values
+            .insert("is_managed".into(), Value::Bool(provider.managed));
         if next.kind == "custom" {
             next.kind = provider.kind.clone();
         }
@@ -120,14 +155,23 @@ mod tests {
             .unwrap()
     }
 
-    fn send(p: &Provider, d: &[(&str, Value)]) -> (&'static str, String, Option<String>, Option<Value>) {
+    fn send(
+        p: &Provider,
+        d: &[(&str, Value)],
+    ) -> (&'static str, String, Option<String>, Option<Value>) {
         let c = Respan.validate(p, &draft(d)).unwrap();
         wire(&Respan.update_request(&conn(GatewayKind::Respan), p, &c))
     }
 
     #[test]
     fn documented_example_is_a_patch_with_trailing_slash() {
-        let got = send(&azure(), &[("provider_name", json!("Updated Azure Provider")), ("api_key", json!("new-api-key"))]);
+        let got = send(
+            &azure(),
+            &[
+                ("provider_name", json!("Updated Azure Provider")),
+                ("api_key", json!("new-api-key")),
+            ],
+        );
         assert_eq!(
             got,
             (
@@ -141,30 +185,61 @@ mod tests {
 
     #[test]
     fn extra_kwargs_is_sent_as_an_object() {
-        let got = send(&azure(), &[("extra_kwargs", json!("{\"base_url\":\"https://updated-endpoint.openai.azure.com\",\"timeout\":90}"))]);
-        assert_eq!(got.3, Some(json!({"extra_kwargs": {"base_url": "https://updated-endpoint.openai.azure.com", "timeout": 90}})));
-        assert!(Respan.validate(&azure(), &draft(&[("extra_kwargs", json!("{oops"))])).is_err());
+        let got = send(
+            &azure(),
+            &[(
+                "extra_kwargs",
+                json!(
+                    "{\"base_url\":\"https://updated-endpoint.openai.azure.com\",\"timeout\":90}"
+                ),
+            )],
+        );
+        assert_eq!(
+            got.3,
+            Some(
+                json!({"extra_kwargs": {"base_url": "https://updated-endpoint.openai.azure.com", "timeout": 90}})
+            )
+        );
+        assert!(Respan
+            .validate(&azure(), &draft(&[("extra_kwargs", json!("{oops"))]))
+            .is_err());
     }
 
     #[test]
     fn provider_id_is_read_only() {
-        assert!(Respan.validate(&azure(), &draft(&[("provider_id", json!("other"))])).is_err());
+        assert!(Respan
+            .validate(&azure(), &draft(&[("provider_id", json!("other"))]))
+            .is_err());
     }
 
     #[test]
     fn managed_providers_lock_critical_fields() {
         let mut p = azure();
         p.managed = true;
-        let e = Respan.validate(&p, &draft(&[("api_key", json!("k"))])).unwrap_err();
+        let e = Respan
+            .validate(&p, &draft(&[("api_key", json!("k"))]))
+            .unwrap_err();
         assert_eq!(e["api_key"], MANAGED);
-        assert!(Respan.fields(&p).iter().filter(|f| f.locked.is_some()).count() == 2);
+        assert!(
+            Respan
+                .fields(&p)
+                .iter()
+                .filter(|f| f.locked.is_some())
+                .count()
+                == 2
+        );
         let got = send(&p, &[("provider_name", json!("Renamed"))]);
         assert_eq!(got.3, Some(json!({"provider_name": "Renamed"})));
     }
 
     #[test]
     fn documented_response_with_string_id_keeps_the_pk() {
-        let c = Respan.validate(&azure(), &draft(&[("provider_name", json!("Updated Azure Provider"))])).unwrap();
+        let c = Respan
+            .validate(
+                &azure(),
+                &draft(&[("provider_name", json!("Updated Azure Provider"))]),
+            )
+            .unwrap();
         let next = Respan
             .parse_update(
                 &azure(),
@@ -179,19 +254,40 @@ mod tests {
 
     #[test]
     fn ids_as_integers_or_strings_and_lists() {
-        assert_eq!(Respan.parse_item(r#"{"id":"77","provider_name":"x"}"#).unwrap().id, "77");
-        assert!(Respan.parse_item(r#"{"id":-1,"provider_name":"x"}"#).is_err());
-        assert!(Respan.parse_item(r#"{"id":null,"provider_name":"x"}"#).is_err());
+        assert_eq!(
+            Respan
+                .parse_item(r#"{"id":"77","provider_name":"x"}"#)
+                .unwrap()
+                .id,
+            "77"
+        );
+        assert!(Respan
+            .parse_item(r#"{"id":-1,"provider_name":"x"}"#)
+            .is_err());
+        assert!(Respan
+            .parse_item(r#"{"id":null,"provider_name":"x"}"#)
+            .is_err());
         let page = r#"{"count":1,"next":null,"previous":null,"results":[{"id":1,"provider_name":"a","is_managed":true}]}"#;
         let list = Respan.parse_list(page).unwrap();
         assert!(list[0].managed);
-        assert_eq!(Respan.list_request(&conn(GatewayKind::Respan)).url, "http://gw/respan/api/providers/");
+        assert_eq!(
+            Respan.list_request(&conn(GatewayKind::Respan)).url,
+            "http://gw/respan/api/providers/"
+        );
     }
 
     #[test]
     fn documented_errors() {
-        assert_eq!(Respan.parse_error(404, r#"{"detail":"Not found."}"#).message, "Not found.");
-        let e = Respan.parse_error(401, r#"{"detail":"Authentication credentials were not provided."}"#);
+        assert_eq!(
+            Respan
+                .parse_error(404, r#"{"detail":"Not found."}"#)
+                .message,
+            "Not found."
+        );
+        let e = Respan.parse_error(
+            401,
+            r#"{"detail":"Authentication credentials were not provided."}"#,
+        );
         assert_eq!(e.message, "Authentication credentials were not provided.");
         let e = Respan.parse_error(400, r#"{"provider_name":["This field may not be blank."]}"#);
         assert!(e.fields.contains_key("provider_name"));

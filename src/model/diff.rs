@@ -45,7 +45,11 @@ impl Draft {
         let edits = self
             .edits
             .iter()
-            .filter(|(name, _)| fields.iter().any(|f| f.name == name.as_str() && !f.is_secret()))
+            .filter(|(name, _)| {
+                fields
+                    .iter()
+                    .any(|f| f.name == name.as_str() && !f.is_secret())
+            })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         Draft { edits }
@@ -101,7 +105,11 @@ impl Change {
         self.body
             .iter()
             .map(|(k, v)| {
-                let shown = if self.secret.contains(&k.as_str()) { mask_value(v) } else { v.clone() };
+                let shown = if self.secret.contains(&k.as_str()) {
+                    mask_value(v)
+                } else {
+                    v.clone()
+                };
                 (k.clone(), shown)
             })
             .collect()
@@ -112,7 +120,9 @@ impl Change {
 pub fn mask_value(v: &Value) -> Value {
     match v {
         Value::Null => Value::Null,
-        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), mask_value(v))).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, v)| (k.clone(), mask_value(v))).collect())
+        }
         Value::Array(items) => Value::Array(items.iter().map(mask_value).collect()),
         _ => Value::String(MASK.into()),
     }
@@ -138,7 +148,9 @@ pub(super) fn before_text(field: &Field, provider: &Provider) -> String {
 pub(super) fn after_text(field: &Field, v: &Value) -> String {
     match (&field.kind, v) {
         (_, Value::Null) if field.nullable => "inherit".into(),
-        (FieldKind::KeyValue | FieldKind::Json, _) if field.is_secret() => mask_value(v).to_string(),
+        (FieldKind::KeyValue | FieldKind::Json, _) if field.is_secret() => {
+            mask_value(v).to_string()
+        }
         _ if field.is_secret() => MASK.into(),
         _ => value_text(v),
     }

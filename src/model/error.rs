@@ -100,7 +100,10 @@ impl ApiError {
             Some(Value::String(s)) => message = Some(s.clone()),
             Some(Value::Object(inner)) => {
                 e.code = inner.get("code").and_then(Value::as_str).map(str::to_owned);
-                message = inner.get("message").and_then(Value::as_str).map(str::to_owned);
+                message = inner
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
                 collect_field_errors(inner.get("details"), &mut e.fields);
                 if let (Some(Value::String(f)), Some(m)) = (inner.get("field"), &message) {
                     e.fields.insert(f.clone(), m.clone());
@@ -114,7 +117,10 @@ impl ApiError {
             _ => {}
         }
         if message.is_none() {
-            message = obj.get("message").and_then(Value::as_str).map(str::to_owned);
+            message = obj
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
         }
         if e.code.is_none() {
             e.code = obj
@@ -125,7 +131,10 @@ impl ApiError {
         }
         // DRF validation answers are a bare map of field name to a list of messages.
         for (k, v) in obj {
-            if matches!(k.as_str(), "error" | "detail" | "message" | "status" | "data" | "error_type" | "code") {
+            if matches!(
+                k.as_str(),
+                "error" | "detail" | "message" | "status" | "data" | "error_type" | "code"
+            ) {
                 continue;
             }
             if let Some(msg) = first_message(v) {
@@ -164,7 +173,10 @@ fn collect_field_errors(v: Option<&Value>, out: &mut BTreeMap<String, String>) {
                     .and_then(Value::as_str)
                     .map(str::to_owned)
             });
-        let msg = item.get("message").or_else(|| item.get("msg")).and_then(Value::as_str);
+        let msg = item
+            .get("message")
+            .or_else(|| item.get("msg"))
+            .and_then(Value::as_str);
         if let (Some(f), Some(m)) = (field, msg) {
             out.insert(f, m.to_owned());
         }
@@ -172,7 +184,11 @@ fn collect_field_errors(v: Option<&Value>, out: &mut BTreeMap<String, String>) {
 }
 
 fn looks_like_html(body: &str) -> bool {
-    let head = body.trim_start().get(..15).unwrap_or(body.trim_start()).to_ascii_lowercase();
+    let head = body
+        .trim_start()
+        .get(..15)
+        .unwrap_or(body.trim_start())
+        .to_ascii_lowercase();
     head.starts_with("<!doctype") || head.starts_with("<html") || head.starts_with('<')
 }
 
@@ -180,14 +196,16 @@ fn looks_like_html(body: &str) -> bool {
 pub fn status_sentence(status: u16) -> String {
     match status {
         400 => "The gateway rejected the request (400).".into(),
-        401 => "The gateway did not accept the credentials (401). Check the connection's token.".into(),
+        401 => {
+            "The gateway did not accept the credentials (401). Check the connection's token.".into()
+        }
         403 => "The gateway refused this change (403).".into(),
         404 => "The gateway has no such provider (404).".into(),
         409 => "The change conflicts with the provider's current state (409).".into(),
         422 => "The gateway could not process the values sent (422).".into(),
         429 => "The gateway is rate-limiting requests (429). Try again shortly.".into(),
         500 => "The gateway failed with an internal error (500).".into(),
-        502 | 503 | 504 => format!("The gateway is unavailable right now ({status}). Try again shortly."),
+        502..=504 => format!("The gateway is unavailable right now ({status}). Try again shortly."),
         s => format!("The gateway answered with status {s}."),
     }
 }
@@ -218,11 +236,21 @@ mod tests {
 
     #[test]
     fn reads_detail_and_drf_field_lists() {
-        let e = ApiError::from_response(401, r#"{"detail":"Authentication credentials were not provided."}"#);
+        let e = ApiError::from_response(
+            401,
+            r#"{"detail":"Authentication credentials were not provided."}"#,
+        );
         assert_eq!(e.message, "Authentication credentials were not provided.");
-        let e = ApiError::from_response(400, r#"{"provider_name":["This field may not be blank."]}"#);
-        assert_eq!(e.fields.get("provider_name").map(String::as_str), Some("This field may not be blank."));
-        assert_eq!(e.message, "The gateway rejected some fields; see the messages next to them.");
+        let e =
+            ApiError::from_response(400, r#"{"provider_name":["This field may not be blank."]}"#);
+        assert_eq!(
+            e.fields.get("provider_name").map(String::as_str),
+            Some("This field may not be blank.")
+        );
+        assert_eq!(
+            e.message,
+            "The gateway rejected some fields; see the messages next to them."
+        );
     }
 
     #[test]
@@ -241,9 +269,18 @@ mod tests {
             400,
             r#"{"error":{"code":"VALIDATION_ERROR","message":"Invalid request","details":[{"field":"request_timeout_secs","message":"must be between 1 and 3600"}]}}"#,
         );
-        assert_eq!(e.fields.get("request_timeout_secs").map(String::as_str), Some("must be between 1 and 3600"));
-        let e = ApiError::from_response(422, r#"{"detail":[{"loc":["body","name"],"msg":"field required"}]}"#);
-        assert_eq!(e.fields.get("name").map(String::as_str), Some("field required"));
+        assert_eq!(
+            e.fields.get("request_timeout_secs").map(String::as_str),
+            Some("must be between 1 and 3600")
+        );
+        let e = ApiError::from_response(
+            422,
+            r#"{"detail":[{"loc":["body","name"],"msg":"field required"}]}"#,
+        );
+        assert_eq!(
+            e.fields.get("name").map(String::as_str),
+            Some("field required")
+        );
     }
 
     #[test]
@@ -252,7 +289,10 @@ mod tests {
         assert!(e.message.contains("HTML page"), "{}", e.message);
         assert!(e.retryable());
         let e = ApiError::from_response(500, "");
-        assert_eq!(e.message, "The gateway failed with an internal error (500).");
+        assert_eq!(
+            e.message,
+            "The gateway failed with an internal error (500)."
+        );
         let e = ApiError::from_response(418, "[1,2]");
         assert_eq!(e.message, "The gateway answered with status 418.");
     }

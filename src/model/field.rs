@@ -15,7 +15,10 @@ pub enum FieldKind {
         depends_on: Option<&'static str>,
     },
     /// Whole number within an inclusive range.
-    Integer { min: i64, max: i64 },
+    Integer {
+        min: i64,
+        max: i64,
+    },
     /// RFC 4122 UUID in its hyphenated text form.
     Uuid,
     /// String keys to string values; values are secrets, merged key by key.

@@ -155,7 +155,11 @@ pub fn encode_segment(s: &str) -> String {
 
 /// Joins a base URL and a path without doubling or dropping the slash.
 pub fn join_url(base: &str, path: &str) -> String {
-    format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
 }
 
 #[cfg(test)]
@@ -179,13 +183,25 @@ mod tests {
 
     #[test]
     fn auth_headers_follow_each_scheme() {
-        assert_eq!(Auth::Bearer("t0k".into()).header().as_deref(), Some("Bearer t0k"));
-        let basic = Auth::Basic { key: "k".into(), secret: "s".into() };
+        assert_eq!(
+            Auth::Bearer("t0k".into()).header().as_deref(),
+            Some("Bearer t0k")
+        );
+        let basic = Auth::Basic {
+            key: "k".into(),
+            secret: "s".into(),
+        };
         assert_eq!(basic.header().as_deref(), Some("Basic azpz"));
-        let token = Auth::Token { key: "k".into(), secret: "s".into() };
+        let token = Auth::Token {
+            key: "k".into(),
+            secret: "s".into(),
+        };
         assert_eq!(token.header().as_deref(), Some("token k:s"));
         assert_eq!(Auth::None.header(), None);
-        assert_eq!(format!("{:?}", Auth::Bearer("secret".into())), "Auth::Bearer(••••)");
+        assert_eq!(
+            format!("{:?}", Auth::Bearer("secret".into())),
+            "Auth::Bearer(••••)"
+        );
     }
 
     #[test]
@@ -199,7 +215,13 @@ mod tests {
     fn urls_join_and_paths_split() {
         let url = join_url("http://h:1/refactor/", "/v1/llm-provider/openai");
         assert_eq!(url, "http://h:1/refactor/v1/llm-provider/openai");
-        let r = HttpRequest { method: Method::Get, url, headers: vec![], auth: Auth::None, body: None };
+        let r = HttpRequest {
+            method: Method::Get,
+            url,
+            headers: vec![],
+            auth: Auth::None,
+            body: None,
+        };
         assert_eq!(r.path(), "/refactor/v1/llm-provider/openai");
     }
 }

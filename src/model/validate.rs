@@ -11,11 +11,22 @@ pub type FieldErrors = BTreeMap<String, String>;
 
 /// Checks a draft against the fields and, when every value is valid, returns the change
 /// to send: the fields that differ from `provider`, plus those the API wants every time.
-pub fn validate(fields: &[Field], provider: &Provider, draft: &Draft) -> Result<Change, FieldErrors> {
+pub fn validate(
+    fields: &[Field],
+    provider: &Provider,
+    draft: &Draft,
+) -> Result<Change, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let mut change = Change { body: Map::new(), changed: Vec::new(), rows: Vec::new(), secret: Vec::new() };
+    let mut change = Change {
+        body: Map::new(),
+        changed: Vec::new(),
+        rows: Vec::new(),
+        secret: Vec::new(),
+    };
     for field in fields {
-        let Some(raw) = draft.get(field.name) else { continue };
+        let Some(raw) = draft.get(field.name) else {
+            continue;
+        };
         if !field.is_editable() {
             let why = field.locked.unwrap_or("This field is read-only.");
             errors.insert(field.name.into(), why.into());
@@ -43,7 +54,10 @@ pub fn validate(fields: &[Field], provider: &Provider, draft: &Draft) -> Result<
             if field.is_secret() || current.is_null() {
                 errors.insert(
                     field.name.into(),
-                    format!("{} must be sent with every change: enter it again.", field.label),
+                    format!(
+                        "{} must be sent with every change: enter it again.",
+                        field.label
+                    ),
                 );
             } else {
                 push(&mut change, field, provider, current.clone(), false);
@@ -141,7 +155,9 @@ pub fn parse_value(field: &Field, raw: &Value) -> Result<Option<Value>, String> 
             let n = match raw {
                 Value::Number(n) => n.as_i64(),
                 Value::String(s) if s.trim().is_empty() && field.nullable => {
-                    return Err(format!("Enter a whole number from {min} to {max}, or choose inherit."))
+                    return Err(format!(
+                        "Enter a whole number from {min} to {max}, or choose inherit."
+                    ))
                 }
                 Value::String(s) => s.trim().parse::<i64>().ok(),
                 _ => None,
@@ -155,7 +171,9 @@ pub fn parse_value(field: &Field, raw: &Value) -> Result<Option<Value>, String> 
         FieldKind::Json => {
             let parsed = match raw {
                 Value::String(s) if s.trim().is_empty() && field.is_secret() => return Ok(None),
-                Value::String(s) => serde_json::from_str::<Value>(s).map_err(|e| format!("Not valid JSON: {e}."))?,
+                Value::String(s) => {
+                    serde_json::from_str::<Value>(s).map_err(|e| format!("Not valid JSON: {e}."))?
+                }
                 other => other.clone(),
             };
             if parsed.is_object() {
@@ -210,7 +228,10 @@ pub fn check_url(s: &str) -> Result<(), String> {
 pub fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -242,12 +263,24 @@ mod tests {
         vec![
             Field::new("name", "Name", FieldKind::Text),
             Field::new("enabled", "Enabled", FieldKind::Bool),
-            Field::new("timeout", "Timeout", FieldKind::Integer { min: 1, max: 3600 }).nullable(),
+            Field::new(
+                "timeout",
+                "Timeout",
+                FieldKind::Integer { min: 1, max: 3600 },
+            )
+            .nullable(),
             Field::new("settings", "Settings", FieldKind::Json),
             Field::new("api_key", "API key", FieldKind::Secret).write_only(),
             Field::new("base_url", "Base URL", FieldKind::Url),
             Field::new("conn", "Connection", FieldKind::Uuid).nullable(),
-            Field::new("mode", "Mode", FieldKind::Enum { options: vec!["a", "b"], depends_on: None }),
+            Field::new(
+                "mode",
+                "Mode",
+                FieldKind::Enum {
+                    options: vec!["a", "b"],
+                    depends_on: None,
+                },
+            ),
             Field::new("creds", "Credentials", FieldKind::KeyValue),
             Field::new("id", "Id", FieldKind::Text).read_only(),
         ]
@@ -263,18 +296,35 @@ mod tests {
 
     #[test]
     fn unchanged_values_are_not_sent() {
-        let c = validate(&fields(), &provider(), &draft(&[("name", json!("P")), ("enabled", json!(true))])).unwrap();
+        let c = validate(
+            &fields(),
+            &provider(),
+            &draft(&[("name", json!("P")), ("enabled", json!(true))]),
+        )
+        .unwrap();
         assert!(c.is_empty());
         assert!(c.body().is_empty());
     }
 
     #[test]
     fn integer_range_boundaries() {
-        for (raw, ok) in [("0", false), ("1", true), ("3600", true), ("3601", false), ("12a", false), ("", false)] {
+        for (raw, ok) in [
+            ("0", false),
+            ("1", true),
+            ("3600", true),
+            ("3601", false),
+            ("12a", false),
+            ("", false),
+        ] {
             let r = validate(&fields(), &provider(), &draft(&[("timeout", json!(raw))]));
             assert_eq!(r.is_ok(), ok, "{raw}");
         }
-        let c = validate(&fields(), &provider(), &draft(&[("timeout", json!(" 90 "))])).unwrap();
+        let c = validate(
+            &fields(),
+            &provider(),
+            &draft(&[("timeout", json!(" 90 "))]),
+        )
+        .unwrap();
         assert_eq!(c.body().get("timeout"), Some(&json!(90)));
     }
 
@@ -291,17 +341,41 @@ mod tests {
 
     #[test]
     fn json_objects_parse_and_compare_by_value() {
-        let c = validate(&fields(), &provider(), &draft(&[("settings", json!("{ \"a\" : 1 }"))])).unwrap();
+        let c = validate(
+            &fields(),
+            &provider(),
+            &draft(&[("settings", json!("{ \"a\" : 1 }"))]),
+        )
+        .unwrap();
         assert!(c.is_empty());
-        let e = validate(&fields(), &provider(), &draft(&[("settings", json!("{\"a\":"))])).unwrap_err();
-        assert!(e["settings"].starts_with("Not valid JSON"), "{}", e["settings"]);
-        let e = validate(&fields(), &provider(), &draft(&[("settings", json!("[1]"))])).unwrap_err();
+        let e = validate(
+            &fields(),
+            &provider(),
+            &draft(&[("settings", json!("{\"a\":"))]),
+        )
+        .unwrap_err();
+        assert!(
+            e["settings"].starts_with("Not valid JSON"),
+            "{}",
+            e["settings"]
+        );
+        let e = validate(
+            &fields(),
+            &provider(),
+            &draft(&[("settings", json!("[1]"))]),
+        )
+        .unwrap_err();
         assert!(e["settings"].contains("JSON object"));
     }
 
     #[test]
     fn secrets_are_sent_when_typed_and_masked_in_preview() {
-        let c = validate(&fields(), &provider(), &draft(&[("api_key", json!("sk-canary"))])).unwrap();
+        let c = validate(
+            &fields(),
+            &provider(),
+            &draft(&[("api_key", json!("sk-canary"))]),
+        )
+        .unwrap();
         assert_eq!(c.body().get("api_key"), Some(&json!("sk-canary")));
         assert_eq!(c.masked_body().get("api_key"), Some(&json!(MASK_FOR_TESTS)));
         assert_eq!(c.rows()[0].before, "set");
@@ -313,32 +387,65 @@ mod tests {
 
     #[test]
     fn urls_uuids_enums() {
-        for (u, ok) in [("https://x.io/v1", true), ("http://localhost:8080", true), ("ftp://x", false), ("https://", false), ("https://a b", false)] {
+        for (u, ok) in [
+            ("https://x.io/v1", true),
+            ("http://localhost:8080", true),
+            ("ftp://x", false),
+            ("https://", false),
+            ("https://a b", false),
+        ] {
             assert_eq!(check_url(u).is_ok(), ok, "{u}");
         }
         assert!(is_uuid("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
         assert!(!is_uuid("3c90c3cc-0d44-4b50-8888-8dd25736052"));
         assert!(!is_uuid("3c90c3cc0d444b5088888dd25736052a"));
-        let c = validate(&fields(), &provider(), &draft(&[("conn", json!("3C90C3CC-0D44-4B50-8888-8DD25736052A"))])).unwrap();
-        assert_eq!(c.body()["conn"], json!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
+        let c = validate(
+            &fields(),
+            &provider(),
+            &draft(&[("conn", json!("3C90C3CC-0D44-4B50-8888-8DD25736052A"))]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.body()["conn"],
+            json!("3c90c3cc-0d44-4b50-8888-8dd25736052a")
+        );
         assert!(validate(&fields(), &provider(), &draft(&[("mode", json!("c"))])).is_err());
         assert!(validate(&fields(), &provider(), &draft(&[("mode", json!("b"))])).is_ok());
     }
 
     #[test]
     fn key_value_entries_merge_and_remove() {
-        let c = validate(&fields(), &provider(), &draft(&[("creds", json!({"api_key": "sk-1", "old": null}))])).unwrap();
+        let c = validate(
+            &fields(),
+            &provider(),
+            &draft(&[("creds", json!({"api_key": "sk-1", "old": null}))]),
+        )
+        .unwrap();
         assert_eq!(c.body()["creds"], json!({"api_key": "sk-1", "old": null}));
-        assert_eq!(c.masked_body()["creds"], json!({"api_key": MASK_FOR_TESTS, "old": null}));
-        assert!(validate(&fields(), &provider(), &draft(&[("creds", json!({"": "x"}))])).is_err());
-        assert!(validate(&fields(), &provider(), &draft(&[("creds", json!({"k": ""}))])).is_err());
+        assert_eq!(
+            c.masked_body()["creds"],
+            json!({"api_key": MASK_FOR_TESTS, "old": null})
+        );
+        assert!(validate(
+            &fields(),
+            &provider(),
+            &draft(&[("creds", json!({"": "x"}))])
+        )
+        .is_err());
+        assert!(validate(
+            &fields(),
+            &provider(),
+            &draft(&[("creds", json!({"k": ""}))])
+        )
+        .is_err());
     }
 
     #[test]
     fn read_only_and_locked_fields_refuse_edits() {
         let e = validate(&fields(), &provider(), &draft(&[("id", json!("x"))])).unwrap_err();
         assert!(e.contains_key("id"));
-        let locked = vec![Field::new("api_key", "API key", FieldKind::Secret).locked_because("Managed.")];
+        let locked =
+            vec![Field::new("api_key", "API key", FieldKind::Secret).locked_because("Managed.")];
         let e = validate(&locked, &provider(), &draft(&[("api_key", json!("k"))])).unwrap_err();
         assert_eq!(e["api_key"], "Managed.");
     }
@@ -346,15 +453,34 @@ mod tests {
     #[test]
     fn always_sent_fields_join_any_change() {
         let f = vec![
-            Field::new("provider", "Provider", FieldKind::Enum { options: vec!["openai"], depends_on: None }).always_sent(),
-            Field::new("api_key", "API key", FieldKind::Secret).write_only().always_sent(),
+            Field::new(
+                "provider",
+                "Provider",
+                FieldKind::Enum {
+                    options: vec!["openai"],
+                    depends_on: None,
+                },
+            )
+            .always_sent(),
+            Field::new("api_key", "API key", FieldKind::Secret)
+                .write_only()
+                .always_sent(),
         ];
         let mut p = provider();
         p.values.insert("provider".into(), json!("openai"));
         assert!(validate(&f, &p, &Draft::default()).unwrap().is_empty());
         let c = validate(&f, &p, &draft(&[("api_key", json!("sk-2"))])).unwrap();
-        assert_eq!(Value::Object(c.body().clone()), json!({"provider": "openai", "api_key": "sk-2"}));
+        assert_eq!(
+            Value::Object(c.body().clone()),
+            json!({"provider": "openai", "api_key": "sk-2"})
+        );
         assert_eq!(c.changed(), ["api_key"]);
-        assert!(!c.rows().iter().find(|r| r.field == "provider").unwrap().changed);
+        assert!(
+            !c.rows()
+                .iter()
+                .find(|r| r.field == "provider")
+                .unwrap()
+                .changed
+        );
     }
 }

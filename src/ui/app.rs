@@ -27,7 +27,10 @@ pub fn App() -> impl IntoView {
                 Ok(t) => config::parse(&t),
                 Err(e) => Err(vec![format!("{CONFIG_URL} could not be read: {e}")]),
             },
-            Ok(r) => Err(vec![format!("{CONFIG_URL} was not found next to index.html (status {}).", r.status())]),
+            Ok(r) => Err(vec![format!(
+                "{CONFIG_URL} was not found next to index.html (status {}).",
+                r.status()
+            )]),
             Err(e) => Err(vec![format!("{CONFIG_URL} could not be fetched: {e}")]),
         };
         loaded.set(Some(result));
@@ -78,7 +81,9 @@ pub fn Panel(
         if n.is_empty() && g.is_empty() && e.is_empty() {
             return total.get();
         }
-        let gws: Vec<_> = store.connections.with(|c| c.iter().map(|c| c.gateway).collect());
+        let gws: Vec<_> = store
+            .connections
+            .with(|c| c.iter().map(|c| c.gateway).collect());
         store.cards.with(|cards| {
             cards
                 .iter()
@@ -142,7 +147,10 @@ fn with_remembered_token(mut c: Connection) -> Connection {
 }
 
 fn apply_theme(theme: Theme) {
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = match theme {
             Theme::Auto => root.remove_attribute("data-theme"),
             Theme::Light => root.set_attribute("data-theme", "light"),

@@ -17,13 +17,26 @@ fn facts(card: &Card) -> Vec<(&'static str, String)> {
     if let Some(u) = text("base_url") {
         out.push(("Base URL", u));
     }
-    for (k, label) in [("request_timeout_secs", "Request timeout"), ("stream_idle_timeout_secs", "Stream idle")] {
+    for (k, label) in [
+        ("request_timeout_secs", "Request timeout"),
+        ("stream_idle_timeout_secs", "Stream idle"),
+    ] {
         if p.values.contains_key(k) {
-            out.push((label, text(k).map_or_else(|| "inherit".to_owned(), |s| format!("{s} s"))));
+            out.push((
+                label,
+                text(k).map_or_else(|| "inherit".to_owned(), |s| format!("{s} s")),
+            ));
         }
     }
     if p.values.contains_key("connection_id") {
-        out.push(("Credential", if p.value("connection_id").is_null() { "direct".into() } else { "shared connection".into() }));
+        out.push((
+            "Credential",
+            if p.value("connection_id").is_null() {
+                "direct".into()
+            } else {
+                "shared connection".into()
+            },
+        ));
     }
     if let Some(c) = text("catalog_slug") {
         out.push(("Catalog", c));
@@ -50,7 +63,12 @@ fn secret_summary(card: &Card) -> String {
 
 /// A provider card. Enter, e or a click opens its edit form.
 #[component]
-pub fn ProviderCard(card: Card, store: Store, gateway: &'static str, connection: String) -> impl IntoView {
+pub fn ProviderCard(
+    card: Card,
+    store: Store,
+    gateway: &'static str,
+    connection: String,
+) -> impl IntoView {
     let key = card.key.clone();
     let open = {
         let key = key.clone();
@@ -78,11 +96,14 @@ pub fn ProviderCard(card: Card, store: Store, gateway: &'static str, connection:
     let facts = facts(&card);
     let secret = secret_summary(&card);
     let name = card.provider.name.clone();
-    let label = format!("{name}, {gateway} provider, {}", match enabled {
-        Some(true) => "enabled",
-        Some(false) => "disabled",
-        None => "always on",
-    });
+    let label = format!(
+        "{name}, {gateway} provider, {}",
+        match enabled {
+            Some(true) => "enabled",
+            Some(false) => "disabled",
+            None => "always on",
+        }
+    );
     view! {
         <article class="card" tabindex="0" data-key=key.clone() aria-label=label
             on:click=move |_| open_click() on:keydown=on_key>

@@ -53,7 +53,9 @@ pub fn EditDialog(store: Store, key: String) -> impl IntoView {
     let save = {
         let key = key.clone();
         move || {
-            let Ok(change) = validation.get_untracked() else { return };
+            let Ok(change) = validation.get_untracked() else {
+                return;
+            };
             if change.is_empty() || saving.get_untracked() {
                 return;
             }
@@ -98,7 +100,9 @@ pub fn EditDialog(store: Store, key: String) -> impl IntoView {
     let dialog_ref = NodeRef::<html::Div>::new();
     Effect::new(move |_| {
         if let Some(el) = dialog_ref.get() {
-            if let Ok(Some(first)) = el.query_selector("input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button") {
+            if let Ok(Some(first)) = el.query_selector(
+                "input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button",
+            ) {
                 if let Ok(first) = first.dyn_into::<web_sys::HtmlElement>() {
                     let _ = first.focus();
                 }
@@ -117,7 +121,11 @@ pub fn EditDialog(store: Store, key: String) -> impl IntoView {
         ev.stop_propagation();
     };
 
-    let editable: Vec<_> = fields.iter().filter(|f| f.access != Access::ReadOnly).cloned().collect();
+    let editable: Vec<_> = fields
+        .iter()
+        .filter(|f| f.access != Access::ReadOnly)
+        .cloned()
+        .collect();
     let read_only: Vec<_> = fields
         .iter()
         .filter(|f| f.access == Access::ReadOnly)
@@ -129,12 +137,16 @@ pub fn EditDialog(store: Store, key: String) -> impl IntoView {
         .map(|field| {
             let name = field.name;
             let error = Signal::derive(move || {
-                server_errors
-                    .with(|e| e.get(name).cloned())
-                    .or_else(|| validation.with(|v| v.as_ref().err().and_then(|e| e.get(name).cloned())))
+                server_errors.with(|e| e.get(name).cloned()).or_else(|| {
+                    validation.with(|v| v.as_ref().err().and_then(|e| e.get(name).cloned()))
+                })
             });
             let ctx = FieldCtx {
-                current: if field.is_secret() { provider.values.get(name).cloned().unwrap_or(Value::Null) } else { provider.value(name).clone() },
+                current: if field.is_secret() {
+                    provider.values.get(name).cloned().unwrap_or(Value::Null)
+                } else {
+                    provider.value(name).clone()
+                },
                 secret: provider.secrets.get(name).copied(),
                 field,
                 draft,
@@ -147,18 +159,23 @@ pub fn EditDialog(store: Store, key: String) -> impl IntoView {
     let provider_for_preview = provider.clone();
     let preview = move || {
         validation.with(|v| match v {
-            Ok(change) if !change.is_empty() => Some(preview_view(&dialect.update_request(&conn_for_preview, &provider_for_preview, change), change)),
+            Ok(change) if !change.is_empty() => Some(preview_view(
+                &dialect.update_request(&conn_for_preview, &provider_for_preview, change),
+                change,
+            )),
             _ => None,
         })
     };
-    let can_save = move || !saving.get() && validation.with(|v| v.as_ref().is_ok_and(|c| !c.is_empty()));
+    let can_save =
+        move || !saving.get() && validation.with(|v| v.as_ref().is_ok_and(|c| !c.is_empty()));
     let invalid_count = move || validation.with(|v| v.as_ref().err().map_or(0, |e| e.len()));
     let card_status = {
         let key = key.clone();
         move || store.card(&key).map(|c| c.status)
     };
     let title = format!("Edit {}", provider.name);
-    let (save_b, save_s, close_b, close_x) = (save.clone(), save.clone(), close.clone(), close.clone());
+    let (save_b, save_s, close_b, close_x) =
+        (save.clone(), save.clone(), close.clone(), close.clone());
     view! {
         <div class="backdrop" on:click=move |ev| { if is_self(&ev) { close_b() } }>
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="dialog-title" node_ref=dialog_ref on:keydown=on_keydown>
@@ -207,11 +224,16 @@ pub fn EditDialog(store: Store, key: String) -> impl IntoView {
 }
 
 fn preview_view(req: &crate::model::HttpRequest, change: &Change) -> AnyView {
-    let mut headers: Vec<String> = req.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    let mut headers: Vec<String> = req
+        .headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
     if let Some(a) = req.auth.masked_header() {
         headers.push(format!("Authorization: {a}"));
     }
-    let body = serde_json::to_string_pretty(&Value::Object(change.masked_body())).unwrap_or_default();
+    let body =
+        serde_json::to_string_pretty(&Value::Object(change.masked_body())).unwrap_or_default();
     let rows = change.rows().to_vec();
     view! {
         <h3>"Will send"</h3>
@@ -244,13 +266,18 @@ fn is_self(ev: &leptos::ev::MouseEvent) -> bool {
 }
 
 fn confirm(message: &str) -> bool {
-    web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(true)
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(message).ok())
+        .unwrap_or(true)
 }
 
 /// Closes the form and gives focus back to the card it was opened from.
 fn close_to_card(store: Store, key: &str) {
     let _ = store.editing.try_set(None);
-    let selector = format!(".card[data-key=\"{}\"]", key.replace('\\', "\\\\").replace('"', "\\\""));
+    let selector = format!(
+        ".card[data-key=\"{}\"]",
+        key.replace('\\', "\\\\").replace('"', "\\\"")
+    );
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector(&selector).ok().flatten())

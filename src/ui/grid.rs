@@ -33,7 +33,14 @@ impl Filters {
         }
     }
 
-    fn keep(&self, card: &Card, gateways: &[GatewayKind], needle: &str, gateway: &str, enabled: &str) -> bool {
+    fn keep(
+        &self,
+        card: &Card,
+        gateways: &[GatewayKind],
+        needle: &str,
+        gateway: &str,
+        enabled: &str,
+    ) -> bool {
         (needle.is_empty() || card.haystack.contains(needle))
             && (gateway.is_empty() || gateways.get(card.conn).is_some_and(|g| g.slug() == gateway))
             && match enabled {
@@ -46,7 +53,12 @@ impl Filters {
 
 /// The toolbar: search box (`/` focuses it), gateway, state and sort selects.
 #[component]
-pub fn Toolbar(filters: Filters, search_ref: NodeRef<html::Input>, shown: Signal<usize>, total: Signal<usize>) -> impl IntoView {
+pub fn Toolbar(
+    filters: Filters,
+    search_ref: NodeRef<html::Input>,
+    shown: Signal<usize>,
+    total: Signal<usize>,
+) -> impl IntoView {
     view! {
         <div class="toolbar" role="search">
             <label class="search">
@@ -101,7 +113,11 @@ pub fn Grid(store: Store, filters: Filters) -> impl IntoView {
     });
     let _resize = window_event_listener(leptos::ev::resize, move |_| measure());
 
-    let gateways = Memo::new(move |_| store.connections.with(|c| c.iter().map(|c| c.gateway).collect::<Vec<_>>()));
+    let gateways = Memo::new(move |_| {
+        store
+            .connections
+            .with(|c| c.iter().map(|c| c.gateway).collect::<Vec<_>>())
+    });
     // Indices of the cards that pass the filters, in display order. Only this runs per
     // keystroke: a lower-cased substring test over precomputed text.
     let visible = Memo::new(move |_| {
@@ -112,10 +128,17 @@ pub fn Grid(store: Store, filters: Filters) -> impl IntoView {
         let gws = gateways.get();
         store.cards.with(|cards| {
             let mut idx: Vec<usize> = (0..cards.len())
-                .filter(|&i| cards.get(i).is_some_and(|c| filters.keep(c, &gws, &needle, &gateway, &enabled)))
+                .filter(|&i| {
+                    cards
+                        .get(i)
+                        .is_some_and(|c| filters.keep(c, &gws, &needle, &gateway, &enabled))
+                })
                 .collect();
             let field = |c: &Card| match sort.as_str() {
-                "gateway" => gws.get(c.conn).map_or("", |g| g.label()).to_owned() + &c.provider.name.to_lowercase(),
+                "gateway" => {
+                    gws.get(c.conn).map_or("", |g| g.label()).to_owned()
+                        + &c.provider.name.to_lowercase()
+                }
                 "kind" => c.provider.kind.clone() + &c.provider.name.to_lowercase(),
                 _ => c.provider.name.to_lowercase(),
             };
@@ -127,8 +150,10 @@ pub fn Grid(store: Store, filters: Filters) -> impl IntoView {
     let rows = move || visible.with(Vec::len).div_ceil(columns());
     let window = move || {
         let (_, height) = size.get();
-        let first = ((scroll_top.get() / ROW_HEIGHT).floor() as usize).saturating_sub(OVERSCAN_ROWS);
-        let last = (((scroll_top.get() + height) / ROW_HEIGHT).ceil() as usize + OVERSCAN_ROWS).min(rows());
+        let first =
+            ((scroll_top.get() / ROW_HEIGHT).floor() as usize).saturating_sub(OVERSCAN_ROWS);
+        let last = (((scroll_top.get() + height) / ROW_HEIGHT).ceil() as usize + OVERSCAN_ROWS)
+            .min(rows());
         (first, last.max(first))
     };
     let slice = move || {
@@ -151,7 +176,7 @@ pub fn Grid(store: Store, filters: Filters) -> impl IntoView {
             })
         })
     };
-    let loading = move || store.loads.with(|l| l.iter().any(|s| *s == LoadState::Loading));
+    let loading = move || store.loads.with(|l| l.contains(&LoadState::Loading));
     let failures = move || {
         store.loads.with(|l| {
             l.iter()
@@ -212,9 +237,15 @@ pub fn Grid(store: Store, filters: Filters) -> impl IntoView {
 
 /// Moves keyboard focus `step` cards from the focused one.
 fn move_focus(viewport: NodeRef<html::Div>, step: i64) {
-    let Some(root) = viewport.get_untracked() else { return };
-    let Ok(list) = root.query_selector_all(".card[data-key]") else { return };
-    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    let Some(root) = viewport.get_untracked() else {
+        return;
+    };
+    let Ok(list) = root.query_selector_all(".card[data-key]") else {
+        return;
+    };
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
     let mut current: i64 = -1;
     for i in 0..list.length() {
         if let (Some(node), Some(a)) = (list.item(i), &active) {

@@ -26,7 +26,9 @@ impl FieldCtx {
     /// The draft's value if edited, else the current one.
     fn value(&self) -> Value {
         let name = self.field.name;
-        self.draft.with(|d| d.get(name).cloned()).unwrap_or_else(|| self.current.clone())
+        self.draft
+            .with(|d| d.get(name).cloned())
+            .unwrap_or_else(|| self.current.clone())
     }
 
     fn edited(&self) -> bool {
@@ -94,7 +96,8 @@ fn control(ctx: FieldCtx, id: String, described: String) -> AnyView {
         FieldKind::Enum { options, .. } => {
             let c = ctx.clone();
             let current = value_text(&ctx.current);
-            let extra = (!current.is_empty() && !options.contains(&current.as_str())).then(|| current.clone());
+            let extra = (!current.is_empty() && !options.contains(&current.as_str()))
+                .then(|| current.clone());
             view! {
                 <select id=id aria-describedby=described disabled=disabled aria-invalid=invalid
                     prop:value=move || value_text(&c.value())
@@ -114,7 +117,11 @@ fn control(ctx: FieldCtx, id: String, described: String) -> AnyView {
                 Value::Null => String::new(),
                 v => serde_json::to_string_pretty(&v).unwrap_or_default(),
             };
-            let placeholder = if ctx.field.is_secret() { "Leave empty to keep the current value" } else { "{}" };
+            let placeholder = if ctx.field.is_secret() {
+                "Leave empty to keep the current value"
+            } else {
+                "{}"
+            };
             view! {
                 <textarea id=id aria-describedby=described disabled=disabled aria-invalid=invalid rows="4" spellcheck="false"
                     placeholder=placeholder prop:value=shown
@@ -143,7 +150,8 @@ fn control(ctx: FieldCtx, id: String, described: String) -> AnyView {
                 if event_target_checked(&ev) {
                     c4.set(Value::Null);
                 } else if c4.current.is_null() {
-                    c4.draft.update(|d| d.set(c4.field.name, Value::String(String::new())));
+                    c4.draft
+                        .update(|d| d.set(c4.field.name, Value::String(String::new())));
                 } else {
                     c4.clear();
                 }
@@ -203,17 +211,28 @@ fn secret_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
 }
 
 fn key_value_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
-    let existing: Vec<String> = ctx.current.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    let existing: Vec<String> = ctx
+        .current
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
     let new_key = RwSignal::new(String::new());
     let new_val = RwSignal::new(String::new());
     let entries = {
         let c = ctx.clone();
-        move || c.draft.with(|d| d.get(c.field.name).and_then(Value::as_object).cloned()).unwrap_or_default()
+        move || {
+            c.draft
+                .with(|d| d.get(c.field.name).and_then(Value::as_object).cloned())
+                .unwrap_or_default()
+        }
     };
     let edit = {
         let c = ctx.clone();
         move |f: &dyn Fn(&mut Map<String, Value>)| {
-            let mut m = c.draft.with(|d| d.get(c.field.name).and_then(Value::as_object).cloned()).unwrap_or_default();
+            let mut m = c
+                .draft
+                .with(|d| d.get(c.field.name).and_then(Value::as_object).cloned())
+                .unwrap_or_default();
             f(&mut m);
             if m.is_empty() {
                 c.clear();
@@ -225,7 +244,7 @@ fn key_value_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
     let rows = existing
         .into_iter()
         .map(|k| {
-            let (e1, e2, e3) = (entries.clone(), entries.clone(), entries.clone());
+            let (e1, e2, e3) = (entries, entries, entries);
             let (ed1, ed2, ed3) = (edit.clone(), edit.clone(), edit.clone());
             let (k1, k2, k3, k4, k5) = (k.clone(), k.clone(), k.clone(), k.clone(), k.clone());
             view! {
@@ -237,7 +256,7 @@ fn key_value_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
                         Some(_) => {
                             let ed = ed1.clone();
                             let k = k1.clone();
-                            let e = e3.clone();
+                            let e = e3;
                             let k_in = k.clone();
                             view! { <input type="password" autocomplete="new-password" aria-label=format!("New value for {k}")
                                 prop:value=move || e().get(&k).and_then(Value::as_str).unwrap_or("").to_owned()
@@ -252,12 +271,16 @@ fn key_value_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
                         let k = k3.clone();
                         let removed = e2().get(&k4).is_some_and(Value::is_null);
                         ed3(&|m| { if removed { m.remove(&k); } else { m.insert(k.clone(), Value::Null); } })
-                    }>{move || if entries.clone()().get(&k5).is_some_and(Value::is_null) { "Undo remove" } else { "Remove" }}</button>
+                    }>{move || if entries().get(&k5).is_some_and(Value::is_null) { "Undo remove" } else { "Remove" }}</button>
                 </li>
             }
         })
         .collect_view();
-    let existing_keys: Vec<String> = ctx.current.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    let existing_keys: Vec<String> = ctx
+        .current
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
     let added = {
         let c = ctx.clone();
         let ek = existing_keys.clone();

@@ -11,7 +11,14 @@ use leptos::prelude::*;
 /// The settings dialog.
 #[component]
 pub fn Settings(store: Store, open: RwSignal<bool>) -> impl IntoView {
-    let rows = move || store.connections.with(|c| c.iter().enumerate().map(|(i, c)| (i, c.clone())).collect::<Vec<_>>());
+    let rows = move || {
+        store.connections.with(|c| {
+            c.iter()
+                .enumerate()
+                .map(|(i, c)| (i, c.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         <div class="backdrop">
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="settings-title"
@@ -51,9 +58,18 @@ fn ConnectionRow(store: Store, idx: usize, conn: crate::dialect::Connection) -> 
                 c.base_url = base.get_untracked();
                 if !new_secret.is_empty() || is_pair {
                     c.auth = match &scheme {
-                        Auth::Token { .. } => Auth::Token { key: user.get_untracked(), secret: new_secret.clone() },
-                        Auth::Basic { .. } => Auth::Basic { key: user.get_untracked(), secret: new_secret.clone() },
-                        _ if is_pair => Auth::Basic { key: user.get_untracked(), secret: new_secret.clone() },
+                        Auth::Token { .. } => Auth::Token {
+                            key: user.get_untracked(),
+                            secret: new_secret.clone(),
+                        },
+                        Auth::Basic { .. } => Auth::Basic {
+                            key: user.get_untracked(),
+                            secret: new_secret.clone(),
+                        },
+                        _ if is_pair => Auth::Basic {
+                            key: user.get_untracked(),
+                            secret: new_secret.clone(),
+                        },
                         _ => Auth::Bearer(new_secret.clone()),
                     };
                 }

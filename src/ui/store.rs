@@ -36,8 +36,19 @@ pub struct Card {
 
 impl Card {
     fn new(conn: usize, conn_id: &str, gateway: &str, provider: Provider) -> Self {
-        let haystack = format!("{} {} {} {} {}", provider.name, provider.kind, provider.id, gateway, conn_id).to_lowercase();
-        Card { key: format!("{conn_id}/{}", provider.id), conn, provider, status: SaveStatus::Idle, rev: 0, haystack }
+        let haystack = format!(
+            "{} {} {} {} {}",
+            provider.name, provider.kind, provider.id, gateway, conn_id
+        )
+        .to_lowercase();
+        Card {
+            key: format!("{conn_id}/{}", provider.id),
+            conn,
+            provider,
+            status: SaveStatus::Idle,
+            rev: 0,
+            haystack,
+        }
     }
 }
 
@@ -82,7 +93,11 @@ pub struct SavedEvent {
 
 impl Store {
     /// A store over these connections, nothing loaded yet.
-    pub fn new(connections: Vec<Connection>, read_only: bool, on_saved: Option<Callback<SavedEvent>>) -> Self {
+    pub fn new(
+        connections: Vec<Connection>,
+        read_only: bool,
+        on_saved: Option<Callback<SavedEvent>>,
+    ) -> Self {
         let n = connections.len();
         Store {
             connections: RwSignal::new(connections),
@@ -97,7 +112,8 @@ impl Store {
 
     /// The card with this key, cloned.
     pub fn card(&self, key: &str) -> Option<Card> {
-        self.cards.with(|cards| cards.iter().find(|c| c.key == key).cloned())
+        self.cards
+            .with(|cards| cards.iter().find(|c| c.key == key).cloned())
     }
 
     /// The connection at an index, cloned.
@@ -117,7 +133,13 @@ impl Store {
     /// Shows a notification that goes away by itself after a while.
     pub fn toast(&self, ok: bool, text: impl Into<String>) {
         let id = (js_sys::Math::random() * 1e15) as u64;
-        self.toasts.update(|t| t.push(Toast { id, ok, text: text.into() }));
+        self.toasts.update(|t| {
+            t.push(Toast {
+                id,
+                ok,
+                text: text.into(),
+            })
+        });
         let toasts = self.toasts;
         spawn_local(async move {
             client::sleep(if ok { 5_000 } else { 12_000 }).await;
@@ -135,7 +157,9 @@ impl Store {
 
     /// (Re)loads one connection's providers, replacing its cards.
     pub fn load(&self, idx: usize) {
-        let Some(conn) = self.connection(idx) else { return };
+        let Some(conn) = self.connection(idx) else {
+            return;
+        };
         let store = *self;
         self.loads.update(|l| {
             if let Some(s) = l.get_mut(idx) {
@@ -150,8 +174,10 @@ impl Store {
                 .and_then(|a| dialect.parse_list(&a.body));
             let state = match result {
                 Ok(providers) => {
-                    let fresh: Vec<Card> =
-                        providers.into_iter().map(|p| Card::new(idx, &conn.id, conn.gateway.label(), p)).collect();
+                    let fresh: Vec<Card> = providers
+                        .into_iter()
+                        .map(|p| Card::new(idx, &conn.id, conn.gateway.label(), p))
+                        .collect();
                     store.cards.update(|cards| {
                         cards.retain(|c| c.conn != idx);
                         cards.extend(fresh);
@@ -171,35 +197,59 @@ impl Store {
 
     /// Reads the provider again and says whether it changed on the server since loaded.
     pub async fn changed_on_server(&self, key: &str) -> Result<bool, ApiError> {
-        let card = self.card(key).ok_or_else(|| ApiError::new(crate::model::ErrorKind::BadResponse, "This provider is gone."))?;
-        let conn = self.connection(card.conn).ok_or_else(|| ApiError::new(crate::model::ErrorKind::BadResponse, "No connection."))?;
+        let card = self.card(key).ok_or_else(|| {
+            ApiError::new(
+                crate::model::ErrorKind::BadResponse,
+                "This provider is gone.",
+            )
+        })?;
+        let conn = self
+            .connection(card.conn)
+            .ok_or_else(|| ApiError::new(crate::model::ErrorKind::BadResponse, "No connection."))?;
         let dialect = conn.gateway.dialect();
         let req = dialect.read_request(&conn, &card.provider);
         let answer = client::execute(&req, |s, b| dialect.parse_error(s, b), |_, _| {}).await?;
         let now = dialect.parse_item(&answer.body)?;
-        Ok(now.values != card.provider.values || now.name != card.provider.name || now.enabled != card.provider.enabled)
+        Ok(now.values != card.provider.values
+            || now.name != card.provider.name
+            || now.enabled != card.provider.enabled)
     }
 
     /// Sends a validated change; the card shows in-flight, retry, success or failure.
     /// On success the card holds what the server returned (or what was sent, masked).
     pub async fn save(&self, key: &str, change: Change) -> Result<(), ApiError> {
-        let card = self.card(key).ok_or_else(|| ApiError::new(crate::model::ErrorKind::BadResponse, "This provider is gone."))?;
-        let conn = self.connection(card.conn).ok_or_else(|| ApiError::new(crate::model::ErrorKind::BadResponse, "No connection."))?;
+        let card = self.card(key).ok_or_else(|| {
+            ApiError::new(
+                crate::model::ErrorKind::BadResponse,
+                "This provider is gone.",
+            )
+        })?;
+        let conn = self
+            .connection(card.conn)
+            .ok_or_else(|| ApiError::new(crate::model::ErrorKind::BadResponse, "No connection."))?;
         let dialect = conn.gateway.dialect();
         let req = dialect.update_request(&conn, &card.provider, &change);
         self.update_card(key, |c| c.status = SaveStatus::Saving);
         let store = *self;
         let k = key.to_owned();
-        let result = client::execute(&req, |s, b| dialect.parse_error(s, b), move |n, _| {
-            store.update_card(&k, |c| c.status = SaveStatus::Retrying(n));
-        })
+        let result = client::execute(
+            &req,
+            |s, b| dialect.parse_error(s, b),
+            move |n, _| {
+                store.update_card(&k, |c| c.status = SaveStatus::Retrying(n));
+            },
+        )
         .await
         .and_then(|a| dialect.parse_update(&card.provider, &change, &a.body));
         match result {
             Ok(next) => {
                 let gateway = conn.gateway.label();
                 self.update_card(key, |c| {
-                    *c = Card { status: SaveStatus::Saved, rev: c.rev, ..Card::new(c.conn, &conn.id, gateway, next) };
+                    *c = Card {
+                        status: SaveStatus::Saved,
+                        rev: c.rev,
+                        ..Card::new(c.conn, &conn.id, gateway, next)
+                    };
                 });
                 self.toast(true, format!("Saved {}.", card.provider.name));
                 if let Some(cb) = self.on_saved {
@@ -214,7 +264,10 @@ impl Store {
             }
             Err(e) => {
                 self.update_card(key, |c| c.status = SaveStatus::Failed(e.message.clone()));
-                self.toast(false, format!("{} was not saved: {}", card.provider.name, e.message));
+                self.toast(
+                    false,
+                    format!("{} was not saved: {}", card.provider.name, e.message),
+                );
                 Err(e)
             }
         }
