@@ -112,12 +112,8 @@ fn parse_provider(v: &Value) -> Result<Provider, ApiError> {
     for key in ["request_timeout_secs", "stream_idle_timeout_secs"] {
         values.insert(key.into(), opt_int(v, key)?);
     }
-    // The key is never returned; a shared connection means the credential lives there.
-    let key_state = if values.get("connection_id").is_some_and(|c| !c.is_null()) {
-        SecretState::NotSet
-    } else {
-        SecretState::Unknown
-    };
+    // The key is never returned, so whether one is set cannot be known.
+    let key_state = SecretState::Unknown;
     Ok(Provider {
         id,
         name,

@@ -198,7 +198,14 @@ pub fn EditDialog(store: Store, key: String) -> impl IntoView {
                     })}
                 </form>
                 <section class="preview" aria-label="What will be sent">
-                    {move || preview().unwrap_or_else(|| view! { <p class="muted">"No changes yet. Edit a field to see the request that will be sent."</p> }.into_any())}
+                    {move || preview().unwrap_or_else(|| {
+                        let text = if invalid_count() > 0 {
+                            "Fix the highlighted fields to see the request that will be sent."
+                        } else {
+                            "No changes yet. Edit a field to see the request that will be sent."
+                        };
+                        view! { <p class="muted">{text}</p> }.into_any()
+                    })}
                 </section>
                 <Show when=move || stale.get()>
                     <div class="notice warn" role="alert">

@@ -14,11 +14,14 @@ try {
       const { page, context } = await openPanel(browser, sandbox.url, { width, height });
       await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
       await page.screenshot({ path: join(out, `grid-${theme}-${width}.png`) });
+      await page.fill('input[type=search]', 'production');
       await openCard(page, 'barndoor/b1a7c3d2-0001-4a00-8000-000000000001');
       await page.fill('#field-name', 'OpenAI Production (EU)');
       await page.check('[data-field="request_timeout_secs"] .inherit input');
-      await page.fill('#field-stream_idle_timeout_secs', '4000');
-      await page.screenshot({ path: join(out, `form-${theme}-${width}.png`), fullPage: width !== 360 });
+      // The wide shot shows the request preview; the narrow one a field error.
+      if (width === 360) await page.fill('#field-stream_idle_timeout_secs', '4000');
+      await page.setViewportSize({ width, height: 1900 });
+      await page.locator('[role=dialog]').screenshot({ path: join(out, `form-${theme}-${width}.png`) });
       await context.close();
     }
   }
