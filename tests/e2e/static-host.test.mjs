@@ -1,0 +1,111 @@
+// The built dist/ on a plain static server (not the sandbox), under a sub-path, with a
+// strict Content-Security-Policy, calling the sandbox on another origin through CORS.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { freePort, launch, startSandbox } from './harness.mjs';
+
+const DIST = process.env.DIST;
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+
+let sandbox;
+let browser;
+let server;
+let origin;
+let api;
+
+function csp() {
+  return `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ${api}; img-src 'self' data:; frame-ancestors 'self'`;
+}
+
+function panelConfig() {
+  return {
+    connections: [
+      { id: 'rf', name: 're-factor', dialect: 'refactor', base_url: `${api}/refactor`, auth: { scheme: 'bearer', token: 'demo-refactor-token' } },
+      { id: 'ld', name: 'Libredesk', dialect: 'libredesk', base_url: `${api}/libredesk`, auth: { scheme: 'token', key: 'demo-libredesk-key', secret: 'demo-libredesk-secret' } },
+      { id: 'bd', name: 'Barndoor', dialect: 'barndoor', base_url: `${api}/barndoor`, auth: { scheme: 'bearer', token: 'demo-barndoor-jwt' } },
+      { id: 'rs', name: 'Respan', dialect: 'respan', base_url: `${api}/respan`, auth: { scheme: 'bearer', token: 'demo-respan-key' } },
+    ],
+  };
+}
+
+before(async () => {
+  sandbox = await startSandbox();
+  api = sandbox.url.replace(/\/$/, '');
+  browser = await launch();
+  const port = await freePort();
+  origin = `http://localhost:${port}`;
+  server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, origin).pathname);
+    const mount = ['/admin/llm/', '/broken/'].find((m) => path.startsWith(m));
+    if (!mount) { res.writeHead(404).end(); return; }
+    const rest = path.slice(mount.length) || 'index.html';
+    const headers = { 'Content-Security-Policy': csp() };
+    if (rest === 'switchboard.json') {
+      const body = mount === '/broken/' ? '{"connections": [{"id": "x", "dialect": "refactor", "base_url": "ftp://nope"}], "colour": 1}' : JSON.stringify(panelConfig());
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(body);
+      return;
+    }
+    const file = normalize(join(DIST, rest));
+    if (!file.startsWith(DIST)) { res.writeHead(403).end(); return; }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] || 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404, headers).end();
+    }
+  });
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  await sandbox?.stop();
+});
+
+async function openWatched(url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const page = await context.newPage();
+  const consoleLines = [];
+  page.on('console', (m) => consoleLines.push(m.text()));
+  await page.goto(url);
+  return { page, context, consoleLines };
+}
+
+describe('static host', () => {
+  it('runs under /admin/llm/ with a strict CSP and saves cross-origin', async () => {
+    const { page, context, consoleLines } = await openWatched(`${origin}/admin/llm/`);
+    await page.waitForSelector('.card[data-key="rs/1"]');
+    assert.equal(await page.locator('.card[data-key]').count() > 10, true);
+    await page.click('.card[data-key="rs/1"]');
+    await page.fill('#field-provider_name', 'Renamed from a static host');
+    const [req] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'PATCH'),
+      page.click('[role=dialog] button.primary'),
+    ]);
+    assert.equal(req.url(), `${api}/respan/api/providers/1/`);
+    assert.equal((await req.response()).status(), 200);
+    await page.waitForSelector('.card[data-key="rs/1"]:has-text("Renamed from a static host")');
+    assert.deepEqual(sandbox.query('SELECT provider_name FROM respan_providers WHERE id = 1'), [{ provider_name: 'Renamed from a static host' }]);
+    const violations = await page.evaluate(() => window.__cspViolations);
+    assert.deepEqual(violations, []);
+    assert.ok(!consoleLines.some((l) => /Content Security Policy/i.test(l)), consoleLines.join('\n'));
+    await context.close();
+  });
+
+  it('explains a malformed configuration instead of showing a blank page', async () => {
+    const { page, context } = await openWatched(`${origin}/broken/`);
+    await page.waitForSelector('.config-error');
+    const text = await page.textContent('.config-error');
+    assert.match(text, /unknown field `colour`/);
+    assert.match(text, /"connections"/, 'shows an example');
+    await context.close();
+  });
+});
