@@ -254,3 +254,81 @@ describe('Respan', () => {
     await context.close();
   });
 });
+
+describe('working in the panel', () => {
+  it('keeps a draft across a reload, without its secret', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    const key = 'barndoor/b1a7c3d2-0002-4a00-8000-000000000002';
+    await openCard(page, key);
+    await page.fill('#field-name', 'Draft that survives');
+    await page.click(`${field('api_key')} button:has-text("Replace")`);
+    await page.fill('#field-api_key', CANARY);
+    await page.reload();
+    await page.waitForSelector('.card[data-key]');
+    const stored = await page.evaluate(() => JSON.stringify(sessionStorage));
+    assert.ok(stored.includes('Draft that survives'));
+    assert.ok(!stored.includes(CANARY), 'the key is never kept');
+    await openCard(page, key);
+    assert.equal(await page.inputValue('#field-name'), 'Draft that survives');
+    assert.ok(await page.isVisible(`${field('api_key')} button:has-text("Replace")`), 'secret box back to "keep current"');
+    await context.close();
+  });
+
+  it('asks before discarding unsaved changes', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const asked = [];
+    page.on('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
+    await page.goto(sandbox.url);
+    await page.waitForSelector('.card[data-key]');
+    await openCard(page, 'refactor/azure');
+    await page.uncheck('#field-enabled');
+    await page.keyboard.press('Escape');
+    assert.equal(asked.length, 1);
+    assert.match(asked[0], /unsaved changes/);
+    assert.ok(await page.isVisible(dialog), 'dismissing the question keeps the form open');
+    assert.equal(await page.isChecked('#field-enabled'), false);
+    await context.close();
+  });
+
+  it('is usable from the keyboard: / to search, arrows between cards, e to edit, Ctrl+S to save, Esc to close', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement.type), 'search');
+    await page.keyboard.type('bedrock');
+    await page.waitForFunction(() => document.querySelectorAll('.card[data-key]').length === 2);
+    assert.match(await page.textContent('.count'), /^2 of \d+$/);
+    await page.focus('.card[data-key]');
+    const first = await page.evaluate(() => document.activeElement.dataset.key);
+    await page.keyboard.press('ArrowRight');
+    const second = await page.evaluate(() => document.activeElement.dataset.key);
+    assert.notEqual(first, second);
+    await page.keyboard.press('e');
+    await page.waitForSelector(dialog);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(dialog, { state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.key), second, 'focus returns to the card');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(dialog);
+    const isBarndoor = second.startsWith('barndoor/');
+    if (isBarndoor) await page.fill('#field-name', 'Bedrock EU (keyboard)');
+    else await page.uncheck('#field-enabled');
+    const [req] = await Promise.all([page.waitForRequest((r) => r.method() === 'PUT'), page.keyboard.press('Control+s')]);
+    assert.equal((await req.response()).status(), 200);
+    await context.close();
+  });
+
+  it('filters by gateway and state, and says when nothing matches', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    await page.selectOption('.toolbar select >> nth=0', 'respan');
+    await page.waitForFunction(() => [...document.querySelectorAll('.card[data-key]')].every((c) => c.dataset.key.startsWith('respan/')));
+    await page.selectOption('.toolbar select >> nth=0', 'barndoor');
+    await page.selectOption('.toolbar select >> nth=1', 'off');
+    const [{ n }] = sandbox.query('SELECT count(*) AS n FROM barndoor_providers WHERE enabled = 0');
+    assert.ok(n >= 1);
+    await page.waitForFunction((n) => document.querySelectorAll('.card[data-key]').length === n, n);
+    await page.fill('input[type=search]', 'no such provider');
+    await page.waitForSelector('.empty:has-text("No provider matches")');
+    await context.close();
+  });
+});
