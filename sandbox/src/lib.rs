@@ -110,7 +110,8 @@ pub fn router(state: Shared, cfg: &Config) -> Router {
     };
     let mut app = Router::new()
         .merge(api)
-        .route("/switchboard.json", get(panel_config));
+        .route("/switchboard.json", get(panel_config))
+        .route("/openapi/{file}", get(openapi));
     if let Some(dist) = &cfg.dist {
         let index = dist.join("index.html");
         let files = ServeDir::new(dist)
@@ -184,6 +185,26 @@ async fn log_requests(req: Request, next: Next) -> Response {
         start.elapsed().as_secs_f64() * 1000.0
     );
     res
+}
+
+/// The OpenAPI 3.1 document of each mount, as served at `/openapi/<gateway>.json`.
+pub const OPENAPI: [(&str, &str); 4] = [
+    ("refactor", include_str!("../openapi/refactor.json")),
+    ("libredesk", include_str!("../openapi/libredesk.json")),
+    ("barndoor", include_str!("../openapi/barndoor.json")),
+    ("respan", include_str!("../openapi/respan.json")),
+];
+
+async fn openapi(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    let name = file.strip_suffix(".json").unwrap_or(&file);
+    match OPENAPI.iter().find(|(n, _)| *n == name) {
+        Some((_, doc)) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            *doc,
+        )
+            .into_response(),
+        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// The runtime configuration that points a panel served from here at this sandbox.
