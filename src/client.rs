@@ -6,8 +6,8 @@ use gloo_net::http::RequestBuilder;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-/// How long one attempt may take before it is aborted.
-pub const TIMEOUT_MS: u32 = 15_000;
+/// How long one attempt may take before it is aborted, unless configured otherwise.
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 /// Attempts for a call that may be retried (the first one included).
 pub const MAX_ATTEMPTS: u32 = 3;
 /// Largest body the panel reads; a larger one is a bad response, not a frozen tab.
@@ -27,12 +27,13 @@ pub struct Answer {
 /// backoff, honouring `Retry-After`; a 4xx never is. `on_retry` is told before each retry.
 pub async fn execute(
     req: &HttpRequest,
+    timeout_ms: u32,
     read_error: impl Fn(u16, &str) -> ApiError,
     on_retry: impl Fn(u32, &ApiError),
 ) -> Result<Answer, ApiError> {
     let mut attempt = 1;
     loop {
-        let result = attempt_once(req, &read_error).await;
+        let result = attempt_once(req, timeout_ms, &read_error).await;
         match result {
             Err(e) if e.retryable() && attempt < MAX_ATTEMPTS => {
                 on_retry(attempt, &e);
@@ -64,6 +65,7 @@ pub async fn sleep(ms: u32) {
 
 async fn attempt_once(
     req: &HttpRequest,
+    timeout_ms: u32,
     read_error: &impl Fn(u16, &str) -> ApiError,
 ) -> Result<Answer, ApiError> {
     let controller = web_sys::AbortController::new().ok();
@@ -74,7 +76,7 @@ async fn attempt_once(
         web_sys::window()?
             .set_timeout_with_callback_and_timeout_and_arguments_0(
                 abort.unchecked_ref(),
-                TIMEOUT_MS as i32,
+                timeout_ms as i32,
             )
             .ok()
     });
@@ -109,8 +111,8 @@ async fn attempt_once(
             return Err(ApiError::new(
                 ErrorKind::Timeout,
                 format!(
-                    "The gateway did not answer within {} seconds.",
-                    TIMEOUT_MS / 1000
+                    "The gateway did not answer within {:.1} seconds.",
+                    f64::from(timeout_ms) / 1000.0
                 ),
             ))
         }

@@ -74,6 +74,9 @@ pub struct UiOptions {
     /// Initial search text.
     #[serde(default)]
     pub search: String,
+    /// Per-attempt time limit of gateway calls in milliseconds (default 15 000).
+    #[serde(default)]
+    pub request_timeout_ms: Option<u32>,
     /// Origins whose postMessage the panel listens to when embedded.
     #[serde(default)]
     pub allowed_parent_origins: Vec<String>,

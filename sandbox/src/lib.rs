@@ -4,6 +4,7 @@
 
 pub mod barndoor;
 pub mod db;
+pub mod faults;
 pub mod http;
 pub mod libredesk;
 pub mod refactor;
@@ -84,12 +85,17 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Print one line per API request.
     pub log: bool,
+    /// Faults applied from the start (`--fault`).
+    pub faults: Vec<faults::Fault>,
+    /// Serve `/_sandbox/faults` so tests can change faults at run time.
+    pub fault_control: bool,
 }
 
 /// Shared state of the running server.
 pub struct AppState {
     pub db: Mutex<rusqlite::Connection>,
     pub creds: Credentials,
+    pub faults: Mutex<Vec<faults::Fault>>,
 }
 
 /// The shared state handle handlers receive.
@@ -102,6 +108,10 @@ pub fn router(state: Shared, cfg: &Config) -> Router {
         .nest("/libredesk", libredesk::routes())
         .nest("/barndoor", barndoor::routes())
         .nest("/respan", respan::routes())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            faults::inject,
+        ))
         .layer(cors(&cfg.cors_origins));
     let api = if cfg.log {
         api.layer(middleware::from_fn(log_requests))
@@ -112,6 +122,12 @@ pub fn router(state: Shared, cfg: &Config) -> Router {
         .merge(api)
         .route("/switchboard.json", get(panel_config))
         .route("/openapi/{file}", get(openapi));
+    if cfg.fault_control {
+        app = app.route(
+            "/_sandbox/faults",
+            axum::routing::put(faults::set).delete(faults::clear),
+        );
+    }
     if let Some(dist) = &cfg.dist {
         let index = dist.join("index.html");
         let files = ServeDir::new(dist)
@@ -245,6 +261,7 @@ pub async fn serve_on(
     let state = Arc::new(AppState {
         db: Mutex::new(conn),
         creds: cfg.credentials.clone(),
+        faults: Mutex::new(cfg.faults.clone()),
     });
     let app = router(state, &cfg);
     axum::serve(listener, app)

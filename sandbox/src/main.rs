@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use switchboard_sandbox::{Config, Credentials, Seed};
 
 const USAGE: &str = "usage: switchboard-sandbox [--addr HOST:PORT] [--db PATH|:memory:] [--dist DIR] [--seed demo|none|N]
-                           [--cors-origin ORIGIN]... [--quiet]
+                           [--cors-origin ORIGIN]... [--quiet] [--fault SPEC]... [--fault-control]
 
   --addr         where to listen (default 127.0.0.1:8080)
   --db           SQLite file (default switchboard-sandbox.db; :memory: for a throwaway one)
@@ -12,6 +12,9 @@ const USAGE: &str = "usage: switchboard-sandbox [--addr HOST:PORT] [--db PATH|:m
   --seed         data for a new database: demo (default), none, or N synthetic providers per gateway
   --cors-origin  another origin allowed to call the APIs (localhost origins always are)
   --quiet        do not log requests
+  --fault        inject a fault: '[METHOD ]PATH_PREFIX=KIND[:ARG]' with KIND one of latency:MS,
+                 hang, drop, status:CODE, html:CODE, truncated, huge, slow-body:MS
+  --fault-control  accept PUT/DELETE /_sandbox/faults (JSON list of faults) to change them live
 
 Demo credentials come from SWITCHBOARD_REFACTOR_TOKEN, SWITCHBOARD_LIBREDESK_KEY,
 SWITCHBOARD_LIBREDESK_SECRET, SWITCHBOARD_BARNDOOR_TOKEN and SWITCHBOARD_RESPAN_TOKEN when set.";
@@ -25,6 +28,8 @@ fn parse_args() -> Result<Config, String> {
         credentials: Credentials::from_env(),
         cors_origins: Vec::new(),
         log: true,
+        faults: Vec::new(),
+        fault_control: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -44,6 +49,11 @@ fn parse_args() -> Result<Config, String> {
             }
             "--cors-origin" => cfg.cors_origins.push(value()?),
             "--quiet" => cfg.log = false,
+            "--fault" => cfg.faults.push(
+                switchboard_sandbox::faults::Fault::parse(&value()?)
+                    .map_err(|e| format!("--fault: {e}"))?,
+            ),
+            "--fault-control" => cfg.fault_control = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }

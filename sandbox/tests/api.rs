@@ -25,6 +25,8 @@ async fn start_with(seed: Seed) -> Sandbox {
         credentials: Credentials::default(),
         cors_origins: vec!["https://admin.example.com".into()],
         log: false,
+        faults: vec![],
+        fault_control: true,
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(switchboard_sandbox::serve_on(listener, cfg, async move {

@@ -17,6 +17,8 @@ async fn start() -> (String, tokio::sync::oneshot::Sender<()>) {
         credentials: Credentials::default(),
         cors_origins: vec![],
         log: false,
+        faults: vec![],
+        fault_control: true,
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(switchboard_sandbox::serve_on(listener, cfg, async move {

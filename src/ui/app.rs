@@ -41,7 +41,8 @@ pub fn App() -> impl IntoView {
         Some(Ok(cfg)) => {
             apply_theme(cfg.ui.theme);
             let on_saved = Callback::new(post_to_parent);
-            view! { <Panel connections=cfg.connections read_only=cfg.ui.read_only search=cfg.ui.search on_saved=on_saved /> }.into_any()
+            view! { <Panel connections=cfg.connections read_only=cfg.ui.read_only search=cfg.ui.search
+                timeout_ms=cfg.ui.request_timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS) on_saved=on_saved /> }.into_any()
         }
     }
 }
@@ -66,10 +67,14 @@ pub fn Panel(
     connections: Vec<Connection>,
     #[prop(optional)] read_only: bool,
     #[prop(optional)] search: String,
+    /// Per-attempt time limit of gateway calls (default 15 s).
+    #[prop(optional)]
+    timeout_ms: Option<u32>,
     #[prop(optional)] on_saved: Option<Callback<SavedEvent>>,
 ) -> impl IntoView {
     let connections = connections.into_iter().map(with_remembered_token).collect();
-    let store = Store::new(connections, read_only, on_saved);
+    let timeout_ms = timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS);
+    let store = Store::new(connections, read_only, timeout_ms, on_saved);
     store.load_all();
     let filters = Filters::new(search);
     let search_ref = NodeRef::<html::Input>::new();

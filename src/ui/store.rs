@@ -78,6 +78,8 @@ pub struct Store {
     pub editing: RwSignal<Option<String>>,
     pub toasts: RwSignal<Vec<Toast>>,
     pub read_only: bool,
+    /// Per-attempt time limit of every call, in milliseconds.
+    pub timeout_ms: u32,
     /// Called after every successful save (embedding hosts listen through it).
     pub on_saved: Option<Callback<SavedEvent>>,
 }
@@ -96,6 +98,7 @@ impl Store {
     pub fn new(
         connections: Vec<Connection>,
         read_only: bool,
+        timeout_ms: u32,
         on_saved: Option<Callback<SavedEvent>>,
     ) -> Self {
         let n = connections.len();
@@ -106,6 +109,7 @@ impl Store {
             editing: RwSignal::new(None),
             toasts: RwSignal::new(Vec::new()),
             read_only,
+            timeout_ms,
             on_saved,
         }
     }
@@ -169,9 +173,14 @@ impl Store {
         spawn_local(async move {
             let dialect = conn.gateway.dialect();
             let req = dialect.list_request(&conn);
-            let result = client::execute(&req, |s, b| dialect.parse_error(s, b), |_, _| {})
-                .await
-                .and_then(|a| dialect.parse_list(&a.body));
+            let result = client::execute(
+                &req,
+                store.timeout_ms,
+                |s, b| dialect.parse_error(s, b),
+                |_, _| {},
+            )
+            .await
+            .and_then(|a| dialect.parse_list(&a.body));
             let state = match result {
                 Ok(providers) => {
                     let fresh: Vec<Card> = providers
@@ -208,7 +217,13 @@ impl Store {
             .ok_or_else(|| ApiError::new(crate::model::ErrorKind::BadResponse, "No connection."))?;
         let dialect = conn.gateway.dialect();
         let req = dialect.read_request(&conn, &card.provider);
-        let answer = client::execute(&req, |s, b| dialect.parse_error(s, b), |_, _| {}).await?;
+        let answer = client::execute(
+            &req,
+            self.timeout_ms,
+            |s, b| dialect.parse_error(s, b),
+            |_, _| {},
+        )
+        .await?;
         let now = dialect.parse_item(&answer.body)?;
         Ok(now.values != card.provider.values
             || now.name != card.provider.name
@@ -234,6 +249,7 @@ impl Store {
         let k = key.to_owned();
         let result = client::execute(
             &req,
+            store.timeout_ms,
             |s, b| dialect.parse_error(s, b),
             move |n, _| {
                 store.update_card(&k, |c| c.status = SaveStatus::Retrying(n));

@@ -58,9 +58,18 @@ export async function startSandbox({ seed = 'demo', args = [] } = {}) {
     exec(sql) {
       execFileSync('sqlite3', [db, sql]);
     },
+    /** Replaces the sandbox's injected faults (needs --fault-control). */
+    async faults(list) {
+      const r = await fetch(url + '_sandbox/faults', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(list) });
+      if (!r.ok) throw new Error(`setting faults failed: ${r.status}`);
+    },
     async stop() {
+      const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGINT');
-      await new Promise((r) => proc.once('exit', r));
+      // A request held by a "hang" fault would keep a graceful shutdown waiting.
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -75,9 +84,17 @@ export async function launch() {
 }
 
 /** A fresh page with console capture; waits until the first cards are drawn. */
-export async function openPanel(browser, url, { width = 1280, height = 900, waitForCards = true } = {}) {
+export async function openPanel(browser, url, { width = 1280, height = 900, waitForCards = true, ui = null } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
+  if (ui) {
+    // Same configuration as served, with UI options changed (e.g. a short timeout).
+    await page.route('**/switchboard.json', async (route) => {
+      const res = await route.fetch();
+      const cfg = await res.json();
+      await route.fulfill({ response: res, json: { ...cfg, ui: { ...(cfg.ui || {}), ...ui } } });
+    });
+  }
   const consoleLines = [];
   page.on('console', (m) => consoleLines.push(m.text()));
   page.on('pageerror', (e) => consoleLines.push(String(e)));
