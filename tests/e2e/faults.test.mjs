@@ -4,7 +4,7 @@
 // holds afterwards, and that nothing panicked.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openCard, openPanel, startSandbox } from './harness.mjs';
+import { launch, leakSurfaces, openCard, openPanel, startSandbox } from './harness.mjs';
 
 const TIMEOUT_MS = 1000;
 let sandbox;
@@ -20,7 +20,7 @@ after(async () => {
 
 const DIALECTS = [
   {
-    name: 're-factor', card: 'refactor/openai', method: 'PUT', path: '/refactor/v1/llm-provider/openai',
+    name: 're-factor', secret: true, card: 'refactor/openai', method: 'PUT', path: '/refactor/v1/llm-provider/openai',
     async edit(page, v) {
       await page.fill('[data-field="credentials"] input[aria-label="New key"]', 'cell');
       await page.fill('[data-field="credentials"] input[aria-label="New value"]', v);
@@ -35,7 +35,7 @@ const DIALECTS = [
     stored() { return JSON.parse(sandbox.query("SELECT credentials FROM refactor_providers WHERE provider = 'openai'")[0].credentials).cell; },
   },
   {
-    name: 'Libredesk', card: 'libredesk/openai', method: 'PUT', path: '/libredesk/api/v1/ai/provider',
+    name: 'Libredesk', secret: true, card: 'libredesk/openai', method: 'PUT', path: '/libredesk/api/v1/ai/provider',
     async edit(page, v) { await page.fill('#field-api_key', v); },
     async draftKept(page, v) { return (await page.inputValue('#field-api_key')) === v; },
     stored() { return sandbox.query('SELECT api_key FROM libredesk_ai')[0].api_key; },
@@ -79,7 +79,8 @@ for (const d of DIALECTS) {
     for (const f of FAULTS) {
       it(f.name, async () => {
         cell += 1;
-        const value = `cell-${cell}-${d.name}`;
+        // Doubles as a canary: for re-factor and Libredesk the value is a secret.
+        const value = `sk-canary-cell-${cell}-${d.name}`;
         const before = d.stored();
         const { faults: _omit, times, ...kind } = f.fault;
         await sandbox.faults([{ method: d.method, path: d.path, ...kind, times: times ?? null }]);
@@ -103,6 +104,14 @@ for (const d of DIALECTS) {
             assert.ok(!(await page.isDisabled('[role=dialog] button.primary')), 'the user can try again');
           }
           assert.equal(updates, f.requests, 'update requests sent');
+          if (d.secret) {
+            // A kept draft may hold the key in its input's value, but never in markup,
+            // storage, the URL or the console.
+            const leaks = await leakSurfaces(page, consoleLines);
+            for (const where of ['dom', 'local', 'session', 'idb', 'url', 'console']) {
+              assert.ok(!leaks[where].includes(value), `secret leaked into ${where}`);
+            }
+          }
           assert.equal(await page.getAttribute('body', 'data-panicked'), null, `panicked: ${consoleLines.join('\n')}`);
         } finally {
           await sandbox.faults([]);

@@ -8,7 +8,7 @@ import { CANARY, launch, leakSurfaces, openCard, openPanel, saveAndCapture, star
 let sandbox;
 let browser;
 before(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startSandbox({ args: ['--fault-control'] });
   browser = await launch();
 });
 after(async () => {
@@ -329,6 +329,53 @@ describe('working in the panel', () => {
     await page.waitForFunction((n) => document.querySelectorAll('.card[data-key]').length === n, n);
     await page.fill('input[type=search]', 'no such provider');
     await page.waitForSelector('.empty:has-text("No provider matches")');
+    await context.close();
+  });
+});
+
+describe('hostile data', () => {
+  const nasty = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+  it('shows markup, bidi text, emoji and control characters from the server as text without breaking the layout', async () => {
+    const long = 'W'.repeat(400);
+    const names = {
+      1: nasty,
+      2: `\u202Eevil\u202C مرحبا بالعالم שלום 👩🏽‍💻🚀 e\u0301\u0301\u0301 \u0007\u001b[31mtab\there`,
+      3: long,
+    };
+    for (const [id, name] of Object.entries(names)) {
+      sandbox.exec(`UPDATE respan_providers SET provider_name = '${name.replace(/'/g, "''")}' WHERE id = ${id}`);
+    }
+    const { page, context, consoleLines } = await openPanel(browser, sandbox.url);
+    await page.selectOption('.toolbar select >> nth=0', 'respan');
+    await page.waitForSelector('.card[data-key="respan/1"]');
+    assert.equal(await page.evaluate(() => window.__xss), undefined, 'no markup was run');
+    assert.equal(await page.locator('.card img, .card script').count(), 0, 'no markup was inserted');
+    assert.equal(await page.textContent('.card[data-key="respan/1"] .card-name'), nasty);
+    const column = await page.locator('.card[data-key="respan/1"]').boundingBox();
+    const longCard = await page.locator('.card[data-key="respan/3"]').boundingBox();
+    assert.ok(Math.abs(longCard.width - column.width) < 1, 'a very long name does not widen its card');
+    assert.ok(longCard.height <= 200, 'nor make it taller');
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no horizontal scroll');
+    await openCard(page, 'respan/1');
+    assert.equal(await page.inputValue('#field-provider_name'), nasty);
+    assert.equal(await page.getAttribute('body', 'data-panicked'), null, consoleLines.join('\n'));
+    await context.close();
+  });
+
+  it('shows an error message containing markup as text', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    await page.route('**/respan/api/providers/3/', async (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      await route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ detail: nasty }) });
+    });
+    await page.selectOption('.toolbar select >> nth=0', 'respan');
+    await openCard(page, 'respan/3');
+    await page.fill('#field-provider_name', 'x');
+    await page.click('[role=dialog] button.primary');
+    await page.waitForSelector('[role=dialog] .form-error:not(:empty)');
+    assert.equal(await page.textContent('[role=dialog] .form-error'), nasty);
+    assert.equal(await page.locator('[role=dialog] .form-error img').count(), 0);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
     await context.close();
   });
 });
