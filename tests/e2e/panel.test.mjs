@@ -379,3 +379,53 @@ describe('hostile data', () => {
     await context.close();
   });
 });
+
+describe('concurrency', () => {
+  it('rapid repeated saves on one card and saves on several cards at once end with the last values', async () => {
+    // Every update takes 300 ms, so saves overlap with the user's next actions.
+    await sandbox.faults([
+      { method: 'PATCH', path: '/respan/api/providers/', kind: 'latency', ms: 300, times: null },
+      { method: 'PUT', path: '/barndoor/', kind: 'latency', ms: 300, times: null },
+    ]);
+    const { page, context } = await openPanel(browser, sandbox.url);
+    try {
+      await page.selectOption('.toolbar select >> nth=0', 'respan');
+      for (const v of ['first', 'second', 'third']) {
+        await openCard(page, 'respan/3');
+        await page.fill('#field-provider_name', `rapid ${v}`);
+        await page.keyboard.press('Control+s');
+        await page.waitForSelector('[role=dialog]', { state: 'detached' });
+      }
+      await page.waitForSelector('.card[data-key="respan/3"]:has-text("rapid third") .status.saved');
+      assert.deepEqual(sandbox.query('SELECT provider_name FROM respan_providers WHERE id = 3'), [{ provider_name: 'rapid third' }]);
+
+      // Start a save, leave it in flight, and save two other cards meanwhile.
+      await sandbox.faults([
+        { method: 'PATCH', path: '/respan/api/providers/', kind: 'latency', ms: 2000, times: null },
+        { method: 'PUT', path: '/barndoor/', kind: 'latency', ms: 2000, times: null },
+      ]);
+      await page.selectOption('.toolbar select >> nth=0', '');
+      const keys = ['barndoor/b1a7c3d2-0003-4a00-8000-000000000003', 'barndoor/b1a7c3d2-0004-4a00-8000-000000000004', 'respan/1'];
+      await page.fill('input[type=search]', '');
+      for (const [i, key] of keys.entries()) {
+        await page.fill('input[type=search]', key.startsWith('respan') ? 'respan' : 'barndoor');
+        await openCard(page, key);
+        await page.fill(key.startsWith('respan') ? '#field-provider_name' : '#field-name', `parallel ${i}`);
+        await page.click('[role=dialog] button.primary');
+        // Leave the form while its save is still in flight.
+        await page.click('[role=dialog] button:has-text("Cancel")');
+        await page.waitForSelector('[role=dialog]', { state: 'detached' });
+      }
+      await page.fill('input[type=search]', '');
+      for (const key of keys) await page.waitForSelector(`.card[data-key="${key}"] .status.saved`);
+      assert.deepEqual(
+        sandbox.query("SELECT name FROM barndoor_providers WHERE id IN ('b1a7c3d2-0003-4a00-8000-000000000003', 'b1a7c3d2-0004-4a00-8000-000000000004') ORDER BY id"),
+        [{ name: 'parallel 0' }, { name: 'parallel 1' }],
+      );
+      assert.deepEqual(sandbox.query('SELECT provider_name FROM respan_providers WHERE id = 1'), [{ provider_name: 'parallel 2' }]);
+    } finally {
+      await sandbox.faults([]);
+      await context.close();
+    }
+  });
+});
