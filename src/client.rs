@@ -88,7 +88,11 @@ async fn attempt_once(
     for (k, v) in req.wire_headers() {
         builder = builder.header(&k, &v);
     }
-    builder = builder.abort_signal(signal.as_ref());
+    // Admin data must be current, and Chrome holds a GET behind an in-flight PUT/PATCH to
+    // the same URL while it owns the cache entry: bypass the HTTP cache entirely.
+    builder = builder
+        .abort_signal(signal.as_ref())
+        .cache(web_sys::RequestCache::NoStore);
     let built = match &req.body {
         Some(b) => builder.body(b.to_string()),
         None => builder.build(),

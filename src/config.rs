@@ -152,7 +152,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<String>> {
 }
 
 /// An absolute http(s) URL, or a path relative to the page (same origin).
-fn check_base_url(url: &str) -> Result<(), String> {
+pub fn check_base_url(url: &str) -> Result<(), String> {
     if url.contains("://") {
         return check_url(url).map_err(|e| format!("\"{url}\": {e}"));
     }

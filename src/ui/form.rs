@@ -2,7 +2,7 @@
 //! a save that keeps the draft on any failure.
 
 use super::inputs::{FieldCtx, FieldInput};
-use super::store::{SaveStatus, Store};
+use super::store::{SaveStatus, Saved, Store};
 use crate::model::provider::value_text;
 use crate::model::validate::FieldErrors;
 use crate::model::{Access, Change, Draft};
@@ -63,18 +63,18 @@ pub fn EditDialog(store: Store, key: String) -> impl IntoView {
             form_error.set(None);
             let key = key.clone();
             spawn_local(async move {
-                if !confirmed_stale.get_untracked() {
-                    if let Ok(true) = store.changed_on_server(&key).await {
+                let check = !confirmed_stale.get_untracked();
+                match store.save(&key, change, check).await {
+                    Ok(Saved::Stale) => {
                         let _ = stale.try_set(true);
-                        let _ = saving.try_set(false);
-                        return;
                     }
-                }
-                match store.save(&key, change).await {
-                    Ok(()) => {
-                        storage::clear_draft(&key);
-                        let _ = draft.try_set(Draft::default());
-                        close_to_card(store, &key);
+                    Ok(Saved::Done) => {
+                        // This form may have been closed, and the card's form opened again,
+                        // while the save was on the wire: only a live form closes itself.
+                        if draft.try_set(Draft::default()).is_none() {
+                            storage::clear_draft(&key);
+                            close_to_card(store, &key);
+                        }
                     }
                     Err(e) => {
                         let _ = form_error.try_set(Some(e.message.clone()));

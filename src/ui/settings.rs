@@ -30,6 +30,7 @@ pub fn Settings(store: Store, open: RwSignal<bool>) -> impl IntoView {
                 <For each=rows key=|(i, c)| (*i, c.id.clone()) let((i, conn))>
                     <ConnectionRow store=store idx=i conn=conn />
                 </For>
+                <AddConnection store=store />
                 <footer class="dialog-foot">
                     <button type="button" class="primary" on:click=move |_| open.set(false)>"Done"</button>
                 </footer>
@@ -100,6 +101,85 @@ fn ConnectionRow(store: Store, idx: usize, conn: crate::dialect::Connection) -> 
                     on:change=move |ev| remember.set(event_target_checked(&ev)) />"Remember my token for this browser session"</label>
             })}
             <button type="button" on:click=apply>"Apply and reload"</button>
+        </fieldset>
+    }
+}
+
+/// A form that adds a gateway connection for this browser session.
+#[component]
+fn AddConnection(store: Store) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let gateway = RwSignal::new(GatewayKind::Refactor);
+    let base = RwSignal::new(String::new());
+    let user = RwSignal::new(String::new());
+    let secret = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let add = move |_| {
+        let (n, url) = (
+            name.get_untracked().trim().to_owned(),
+            base.get_untracked().trim().to_owned(),
+        );
+        if n.is_empty() {
+            problem.set(Some("Give the connection a name.".into()));
+            return;
+        }
+        if let Err(e) = crate::config::check_base_url(&url) {
+            problem.set(Some(format!("Base URL: {e}")));
+            return;
+        }
+        let g = gateway.get_untracked();
+        let auth = match g {
+            GatewayKind::Libredesk => Auth::Basic {
+                key: user.get_untracked(),
+                secret: secret.get_untracked(),
+            },
+            _ => Auth::Bearer(secret.get_untracked()),
+        };
+        let id = format!(
+            "{}-{}",
+            g.slug(),
+            store.connections.with_untracked(Vec::len) + 1
+        );
+        let conn = crate::dialect::Connection {
+            id,
+            name: n,
+            gateway: g,
+            base_url: url,
+            auth,
+            list_path: None,
+            item_path: None,
+        };
+        store.connections.update(|c| c.push(conn));
+        store
+            .loads
+            .update(|l| l.push(super::store::LoadState::Loading));
+        store.load(store.connections.with_untracked(Vec::len) - 1);
+        for s in [name, base, user, secret] {
+            s.set(String::new());
+        }
+        problem.set(None);
+    };
+    view! {
+        <fieldset class="conn-row">
+            <legend>"Add a connection"</legend>
+            <label>"Name"<input type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) /></label>
+            <label>"Gateway"
+                <select on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if let Some(g) = GatewayKind::ALL.into_iter().find(|g| g.slug() == v) { gateway.set(g) }
+                }>
+                    {GatewayKind::ALL.into_iter().map(|g| view! { <option value=g.slug()>{g.label()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Base URL"<input type="url" placeholder="https://gateway.example.com" prop:value=move || base.get() on:input=move |ev| base.set(event_target_value(&ev)) /></label>
+            <Show when=move || gateway.get() == GatewayKind::Libredesk>
+                <label>"API key"<input type="text" autocomplete="off" prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev)) /></label>
+            </Show>
+            <label>{move || if gateway.get() == GatewayKind::Libredesk { "API secret" } else { "Token" }}
+                <input type="password" autocomplete="new-password" prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev)) />
+            </label>
+            <p class="field-error" role="alert">{move || problem.get()}</p>
+            <button type="button" on:click=add>"Add and load"</button>
         </fieldset>
     }
 }

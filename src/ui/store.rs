@@ -78,6 +78,8 @@ pub struct Store {
     pub editing: RwSignal<Option<String>>,
     pub toasts: RwSignal<Vec<Toast>>,
     pub read_only: bool,
+    /// Cards with a save on the wire.
+    in_flight: StoredValue<std::collections::BTreeSet<String>>,
     /// Per-attempt time limit of every call, in milliseconds.
     pub timeout_ms: u32,
     /// Called after every successful save (embedding hosts listen through it).
@@ -109,6 +111,7 @@ impl Store {
             editing: RwSignal::new(None),
             toasts: RwSignal::new(Vec::new()),
             read_only,
+            in_flight: StoredValue::new(Default::default()),
             timeout_ms,
             on_saved,
         }
@@ -205,7 +208,7 @@ impl Store {
     }
 
     /// Reads the provider again and says whether it changed on the server since loaded.
-    pub async fn changed_on_server(&self, key: &str) -> Result<bool, ApiError> {
+    async fn changed_on_server(&self, key: &str) -> Result<bool, ApiError> {
         let card = self.card(key).ok_or_else(|| {
             ApiError::new(
                 crate::model::ErrorKind::BadResponse,
@@ -232,7 +235,36 @@ impl Store {
 
     /// Sends a validated change; the card shows in-flight, retry, success or failure.
     /// On success the card holds what the server returned (or what was sent, masked).
-    pub async fn save(&self, key: &str, change: Change) -> Result<(), ApiError> {
+    ///
+    /// With `check_stale`, the provider is first read again; if it changed on the server
+    /// since the panel last knew it, nothing is sent and [`Saved::Stale`] says so.
+    pub async fn save(
+        &self,
+        key: &str,
+        change: Change,
+        check_stale: bool,
+    ) -> Result<Saved, ApiError> {
+        // Saves on one provider run one after another, each checked against the state the
+        // previous one left; the UI is single-threaded, so check-then-insert cannot race.
+        while self.in_flight.with_value(|s| s.contains(key)) {
+            client::sleep(25).await;
+        }
+        self.in_flight.update_value(|s| {
+            s.insert(key.to_owned());
+        });
+        // A failed re-read does not block the save: the save reports its own failure.
+        let result = if check_stale && matches!(self.changed_on_server(key).await, Ok(true)) {
+            Ok(Saved::Stale)
+        } else {
+            self.send(key, change).await.map(|()| Saved::Done)
+        };
+        self.in_flight.update_value(|s| {
+            s.remove(key);
+        });
+        result
+    }
+
+    async fn send(&self, key: &str, change: Change) -> Result<(), ApiError> {
         let card = self.card(key).ok_or_else(|| {
             ApiError::new(
                 crate::model::ErrorKind::BadResponse,
@@ -288,6 +320,14 @@ impl Store {
             }
         }
     }
+}
+
+/// How a save ended when it did not fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saved {
+    Done,
+    /// Not sent: the provider changed on the server since it was loaded.
+    Stale,
 }
 
 /// Field errors from the server, by field name.

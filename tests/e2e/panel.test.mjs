@@ -429,3 +429,76 @@ describe('concurrency', () => {
     }
   });
 });
+
+describe('connections and saves', () => {
+  it('adds a connection in the Connections view and loads its providers', async () => {
+    const { page, context, consoleLines } = await openPanel(browser, sandbox.url);
+    const before = await page.textContent('.count');
+    await page.click('button:has-text("Connections")');
+    const add = page.locator('fieldset:has(legend:text-is("Add a connection"))');
+    await add.locator('select').selectOption('respan');
+    await add.locator('input[type=url]').fill('ftp://nope');
+    await add.locator('input[type=text]').first().fill('Second Respan');
+    await add.locator('button').click();
+    assert.match(await add.locator('.field-error').textContent(), /Base URL/);
+    await add.locator('input[type=url]').fill(`${sandbox.url}respan`);
+    await add.locator('input[type=password]').fill('demo-respan-key');
+    await add.locator('button').click();
+    await page.click('[role=dialog] button:has-text("Done")');
+    await page.waitForSelector('.card[data-key="respan-5/1"]');
+    assert.notEqual(await page.textContent('.count'), before);
+    const stored = await page.evaluate(() => JSON.stringify(sessionStorage) + JSON.stringify(localStorage));
+    assert.ok(!stored.includes('demo-respan-key'), 'the token is not kept without the opt-in');
+    assert.ok(!consoleLines.join('\n').includes('demo-respan-key'));
+    await context.close();
+  });
+
+  it('runs two saves of one card one after the other', async () => {
+    await sandbox.faults([{ method: 'PATCH', path: '/respan/api/providers/1/', kind: 'latency', ms: 1500, times: null }]);
+    const { page, context } = await openPanel(browser, sandbox.url);
+    try {
+      const events = [];
+      page.on('request', (r) => { if (r.method() === 'PATCH') events.push(['send', r.postDataJSON().provider_name]); });
+      page.on('requestfinished', (r) => { if (r.method() === 'PATCH') events.push(['done', r.postDataJSON().provider_name]); });
+      await page.selectOption('.toolbar select >> nth=0', 'respan');
+      await openCard(page, 'respan/1');
+      await page.fill('#field-provider_name', 'queued one');
+      await page.click('[role=dialog] button.primary');
+      await page.waitForFunction(() => document.querySelector('.card[data-key="respan/1"] .status.saving'));
+      await page.click('[role=dialog] button:has-text("Cancel")');
+      await openCard(page, 'respan/1');
+      await page.fill('#field-provider_name', 'queued two');
+      await page.click('[role=dialog] button.primary');
+      await page.waitForSelector('[role=dialog]', { state: 'detached', timeout: 10000 });
+      await page.waitForSelector('.card[data-key="respan/1"]:has-text("queued two")');
+      assert.deepEqual(events, [['send', 'queued one'], ['done', 'queued one'], ['send', 'queued two'], ['done', 'queued two']]);
+      assert.deepEqual(sandbox.query('SELECT provider_name FROM respan_providers WHERE id = 1'), [{ provider_name: 'queued two' }]);
+    } finally {
+      await sandbox.faults([]);
+      await context.close();
+    }
+  });
+
+  it('puts the server\'s per-field messages next to their fields', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    const id = 'b1a7c3d2-0003-4a00-8000-000000000003';
+    // The sandbox cannot disagree with the panel's own checks, so a gateway with a stricter
+    // rule than its document is played here by answering the PUT in Barndoor's shape.
+    await page.route(`**/barndoor/api/llm-gateway/admin/providers/${id}`, async (route) => {
+      if (route.request().method() !== 'PUT') return route.continue();
+      await route.fulfill({
+        status: 400,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'VALIDATION_ERROR', message: 'base_url: host is not allowed', details: [{ field: 'base_url', message: 'host is not allowed' }] } }),
+      });
+    });
+    await page.fill('input[type=search]', 'bedrock eu');
+    await openCard(page, `barndoor/${id}`);
+    await page.fill('#field-base_url', 'https://internal.example');
+    await page.click('[role=dialog] button.primary');
+    await page.waitForSelector('[data-field="base_url"] .field-error:has-text("host is not allowed")');
+    assert.match(await page.textContent('[role=dialog] .form-error'), /host is not allowed/);
+    assert.equal(await page.inputValue('#field-base_url'), 'https://internal.example');
+    await context.close();
+  });
+});
