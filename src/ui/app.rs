@@ -1,6 +1,7 @@
 //! The root: loads the runtime configuration, then shows the panel or a page that says
 //! exactly what is wrong with the configuration.
 
+use super::embed;
 use super::form::EditDialog;
 use super::grid::{Filters, Grid, Toolbar};
 use super::settings::Settings;
@@ -17,12 +18,21 @@ use leptos::task::spawn_local;
 /// Where the runtime configuration is read from, relative to the page.
 pub const CONFIG_URL: &str = "switchboard.json";
 
-/// The standalone app: reads `switchboard.json`, then renders the [`Panel`].
+/// The standalone app: reads the runtime configuration, then renders the [`Panel`].
+/// `embedded` (or `?embed` in the URL) drops the outer chrome for iframes and custom
+/// elements.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// Where `switchboard.json` is (default: next to the page).
+    #[prop(optional, into)]
+    config_url: Option<String>,
+    #[prop(optional)] embedded: bool,
+) -> impl IntoView {
+    let config_url = config_url.unwrap_or_else(|| CONFIG_URL.to_owned());
+    let embed = embedded || embed::requested_by_url();
     let loaded = RwSignal::new(None::<Result<config::Config, Vec<String>>>);
     spawn_local(async move {
-        let result = match gloo_net::http::Request::get(CONFIG_URL).send().await {
+        let result = match gloo_net::http::Request::get(&config_url).send().await {
             Ok(r) if r.ok() => match r.text().await {
                 Ok(t) => config::parse(&t),
                 Err(e) => Err(vec![format!("{CONFIG_URL} could not be read: {e}")]),
@@ -40,9 +50,11 @@ pub fn App() -> impl IntoView {
         Some(Err(problems)) => view! { <ConfigError problems=problems /> }.into_any(),
         Some(Ok(cfg)) => {
             apply_theme(cfg.ui.theme);
-            let on_saved = Callback::new(post_to_parent);
+            let origins = cfg.ui.allowed_parent_origins.clone();
+            let on_saved = Callback::new(move |ev: SavedEvent| embed::post_saved(&ev, &origins));
             view! { <Panel connections=cfg.connections read_only=cfg.ui.read_only search=cfg.ui.search
-                timeout_ms=cfg.ui.request_timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS) on_saved=on_saved /> }.into_any()
+                timeout_ms=cfg.ui.request_timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS) on_saved=on_saved
+                embed=embed allowed_origins=cfg.ui.allowed_parent_origins /> }.into_any()
         }
     }
 }
@@ -71,11 +83,23 @@ pub fn Panel(
     #[prop(optional)]
     timeout_ms: Option<u32>,
     #[prop(optional)] on_saved: Option<Callback<SavedEvent>>,
+    /// Chrome-less layout that grows with its content (iframes, custom elements).
+    #[prop(optional)]
+    embed: bool,
+    /// Parent origins whose `switchboard:token` messages are accepted.
+    #[prop(optional)]
+    allowed_origins: Vec<String>,
 ) -> impl IntoView {
     let connections = connections.into_iter().map(with_remembered_token).collect();
     let timeout_ms = timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS);
     let store = Store::new(connections, read_only, timeout_ms, on_saved);
     store.load_all();
+    if embed && embed::in_frame() {
+        embed::report_height(allowed_origins.clone());
+    }
+    if !allowed_origins.is_empty() {
+        embed::accept_tokens(store, allowed_origins);
+    }
     let filters = Filters::new(search);
     let search_ref = NodeRef::<html::Input>::new();
     let settings_open = RwSignal::new(false);
@@ -118,8 +142,8 @@ pub fn Panel(
         }
     });
     view! {
-        <div class="app">
-            <header class="topbar">
+        <div class="app" class:embed=embed>
+            <header class="topbar" hidden=embed>
                 <h1 class="brand">"Switchboard"</h1>
                 <span class="muted">"LLM providers"</span>
                 <div class="spacer"></div>
@@ -133,7 +157,7 @@ pub fn Panel(
             </header>
             <Toolbar filters=filters search_ref=search_ref shown=shown total=total />
             <main class="main">
-                <Grid store=store filters=filters />
+                <Grid store=store filters=filters embed=embed />
             </main>
             {move || store.editing.get().map(|key| view! { <EditDialog store=store key=key /> })}
             <Show when=move || settings_open.get()><Settings store=store open=settings_open /></Show>
@@ -161,24 +185,5 @@ fn apply_theme(theme: Theme) {
             Theme::Light => root.set_attribute("data-theme", "light"),
             Theme::Dark => root.set_attribute("data-theme", "dark"),
         };
-    }
-}
-
-/// Tells an embedding page about a save: names only, never values.
-fn post_to_parent(ev: SavedEvent) {
-    let Some(w) = web_sys::window() else { return };
-    let Ok(Some(parent)) = w.parent() else { return };
-    if parent == w {
-        return;
-    }
-    let msg = serde_json::json!({
-        "type": "switchboard:saved",
-        "connection": ev.connection,
-        "gateway": ev.gateway,
-        "provider": ev.provider,
-        "fields": ev.fields,
-    });
-    if let Ok(v) = js_sys::JSON::parse(&msg.to_string()) {
-        let _ = parent.post_message(&v, "*");
     }
 }

@@ -12,6 +12,8 @@ pub const ROW_HEIGHT: f64 = 212.0;
 const MIN_CARD_WIDTH: f64 = 300.0;
 const GAP: f64 = 16.0;
 const OVERSCAN_ROWS: usize = 2;
+/// Embedded, the grid grows with its content up to this height, then scrolls.
+const EMBED_MAX_HEIGHT: f64 = 1600.0;
 
 /// Filter and sort settings.
 #[derive(Clone, Copy)]
@@ -97,7 +99,7 @@ pub fn Toolbar(
 
 /// The windowed grid of cards, with loading, empty and error states.
 #[component]
-pub fn Grid(store: Store, filters: Filters) -> impl IntoView {
+pub fn Grid(store: Store, filters: Filters, #[prop(optional)] embed: bool) -> impl IntoView {
     let viewport = NodeRef::<html::Div>::new();
     let scroll_top = RwSignal::new(0.0f64);
     let size = RwSignal::new((1200.0f64, 800.0f64));
@@ -210,6 +212,7 @@ pub fn Grid(store: Store, filters: Filters) -> impl IntoView {
             </For>
         </div>
         <div class="grid-viewport" node_ref=viewport tabindex="-1"
+            style:height=move || if embed { format!("{}px", (rows() as f64 * ROW_HEIGHT + 16.0).clamp(ROW_HEIGHT, EMBED_MAX_HEIGHT)) } else { String::new() }
             on:scroll=move |ev| scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()))
             on:keydown=on_keydown>
             <Show when=move || !(loading() && store.cards.with(Vec::is_empty)) fallback=|| view! {

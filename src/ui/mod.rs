@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod card;
+pub mod embed;
 pub mod form;
 pub mod grid;
 pub mod inputs;
