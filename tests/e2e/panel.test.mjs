@@ -492,7 +492,7 @@ describe('connections and saves', () => {
         body: JSON.stringify({ error: { code: 'VALIDATION_ERROR', message: 'base_url: host is not allowed', details: [{ field: 'base_url', message: 'host is not allowed' }] } }),
       });
     });
-    await page.fill('input[type=search]', 'bedrock eu');
+    await page.fill('input[type=search]', id);
     await openCard(page, `barndoor/${id}`);
     await page.fill('#field-base_url', 'https://internal.example');
     await page.click('[role=dialog] button.primary');
