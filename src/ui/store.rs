@@ -6,7 +6,6 @@ use crate::dialect::Connection;
 use crate::model::{ApiError, Change, Provider};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::collections::BTreeMap;
 
 /// Where a card's last save stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -203,7 +202,10 @@ impl Store {
                     *s = state;
                 }
             });
-            mark_first_paint();
+            mark_once("switchboard:cards");
+            if store.loads.with_untracked(|l| !l.contains(&LoadState::Loading)) {
+                mark_once("switchboard:loaded");
+            }
         });
     }
 
@@ -330,14 +332,13 @@ pub enum Saved {
     Stale,
 }
 
-/// Field errors from the server, by field name.
-pub type ServerFieldErrors = BTreeMap<String, String>;
-
-/// Marks the first time cards are on screen, for the benchmark (once per page).
-fn mark_first_paint() {
+/// Sets a performance mark the first time only (the benchmark reads them):
+/// `switchboard:cards` when the first connection's cards are in, `switchboard:loaded` when
+/// every connection has answered.
+fn mark_once(name: &str) {
     if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
-        if perf.get_entries_by_name("switchboard:cards").length() == 0 {
-            let _ = perf.mark("switchboard:cards");
+        if perf.get_entries_by_name(name).length() == 0 {
+            let _ = perf.mark(name);
         }
     }
 }

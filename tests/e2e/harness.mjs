@@ -75,11 +75,11 @@ export async function startSandbox({ seed = 'demo', args = [] } = {}) {
   };
 }
 
-export async function launch() {
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+      '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync', ...extraArgs],
   });
 }
 

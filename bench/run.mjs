@@ -1,0 +1,288 @@
+// Switchboard's benchmark: the release panel against the sandbox in Debian's headless
+// Chromium, side by side with a hand-written floor (bench/floor) and with the admin UI
+// that ships in the litellm wheel. Prints a table and writes bench/out/results.json.
+// Run it with `./x bench` (which builds what it needs and sets SANDBOX and DIST).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, totalmem } from 'node:os';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { freePort, launch, startSandbox } from '../tests/e2e/harness.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, 'out');
+mkdirSync(out, { recursive: true });
+const LOADS = 7;
+const KEYSTROKES = 50;
+const SAVES = 30;
+const quick = process.argv.includes('--quick');
+const sizes = quick ? [100, 1000] : [100, 10000];
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
+const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]; };
+const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const gz = (b) => gzipSync(b, { level: 9 }).length;
+
+// Runs before any page script: records when the first card and the whole first screen
+// reach the screen (DOM change, then the frame that paints it), and keeps the wasm instance.
+const PROBE = () => {
+  window.__probe = {};
+  addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
+  const painted = (key) => requestAnimationFrame(() => setTimeout(() => { window.__probe[key] ??= performance.now(); }, 0));
+  const check = () => {
+    if (!window.__probe.cardSeen && document.querySelector('.card[data-key]')) { window.__probe.cardSeen = true; painted('firstCard'); }
+    if (!window.__probe.screenSeen && performance.getEntriesByName('switchboard:loaded').length && document.querySelector('.card[data-key]')) {
+      window.__probe.screenSeen = true; painted('firstScreen');
+    }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true });
+  const poll = () => { check(); if (!window.__probe.screenSeen) requestAnimationFrame(poll); };
+  requestAnimationFrame(poll);
+};
+
+async function pageLoadTimes(browser, url) {
+  const first = [], screen = [];
+  for (let i = 0; i < LOADS; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(PROBE);
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => window.__probe.firstScreen, null, { timeout: 60000 });
+    const p = await page.evaluate(() => window.__probe);
+    first.push(p.firstCard); screen.push(p.firstScreen);
+    await context.close();
+  }
+  return { firstCard: median(first), firstScreen: median(screen), runs: { first, screen } };
+}
+
+async function transfer(browser, url, until) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(PROBE);
+  const page = await context.newPage();
+  const bodies = [];
+  let done = false;
+  page.on('response', async (r) => {
+    if (done) return;
+    try { bodies.push({ url: r.url(), type: r.headers()['content-type'] || '', body: await r.body() }); } catch { /* redirects have no body */ }
+  });
+  const started = Date.now();
+  await page.goto(url, { waitUntil: until === 'load' ? 'load' : 'commit' });
+  let dcl = null;
+  if (until === 'load') {
+    dcl = await page.evaluate(() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd);
+    await page.waitForTimeout(1000);
+  } else {
+    await page.waitForFunction(() => window.__probe.firstCard, null, { timeout: 60000 });
+  }
+  done = true;
+  await context.close();
+  const sum = (filter) => {
+    const picked = bodies.filter(filter);
+    return { requests: picked.length, raw: picked.reduce((a, b) => a + b.body.length, 0), gzip: picked.reduce((a, b) => a + gz(b.body), 0), brotli: picked.reduce((a, b) => a + br(b.body), 0) };
+  };
+  const isAsset = (b) => /\.(wasm|js|css|html)(\?|$)/.test(new URL(b.url).pathname) || new URL(b.url).pathname.endsWith('/');
+  return { all: sum(() => true), assets: sum(isAsset), dcl, ms: Date.now() - started };
+}
+
+async function filterLatency(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('switchboard:loaded').length, null, { timeout: 60000 });
+  await page.waitForSelector('.card[data-key]');
+  await page.evaluate(() => {
+    window.__lat = [];
+    document.querySelector('input[type=search]').addEventListener('keydown', () => {
+      const t0 = performance.now();
+      requestAnimationFrame(() => setTimeout(() => window.__lat.push(performance.now() - t0), 0));
+    }, true);
+  });
+  await page.focus('input[type=search]');
+  const words = ['provider 01', 'mistral', 'anthropic 9'];
+  let typed = 0;
+  for (const w of words.concat(words)) {
+    for (const ch of w) { if (typed++ < KEYSTROKES) await page.keyboard.press(ch === ' ' ? 'Space' : ch, { delay: 0 }); await page.waitForTimeout(40); }
+    for (let i = 0; i < w.length && typed < KEYSTROKES; i++, typed++) { await page.keyboard.press('Backspace'); await page.waitForTimeout(40); }
+    if (typed >= KEYSTROKES) break;
+  }
+  await page.waitForTimeout(300);
+  const lat = await page.evaluate(() => window.__lat);
+  await context.close();
+  return { keystrokes: lat.length, median: median(lat), p95: p95(lat) };
+}
+
+async function scrolling(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('switchboard:loaded').length, null, { timeout: 60000 });
+  await page.waitForSelector('.card[data-key]');
+  const r = await page.evaluate(() => new Promise((resolve) => {
+    const long = [];
+    new PerformanceObserver((l) => long.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+    const vp = document.querySelector('.grid-viewport');
+    const frames = [];
+    const start = performance.now();
+    const step = (t) => {
+      frames.push(t);
+      vp.scrollTop += 150;
+      if (t - start < 3000) requestAnimationFrame(step);
+      else setTimeout(() => {
+        let dropped = 0;
+        for (let i = 1; i < frames.length; i++) dropped += Math.max(0, Math.round((frames[i] - frames[i - 1]) / 16.67) - 1);
+        resolve({ frames: frames.length, dropped, longTasks: long.filter((d) => d > 50).length, longest: Math.max(0, ...long) });
+      }, 200);
+    };
+    requestAnimationFrame(step);
+  }));
+  await context.close();
+  return r;
+}
+
+async function memory(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(PROBE);
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => window.__probe.firstScreen, null, { timeout: 60000 });
+  await page.waitForTimeout(500);
+  const m = await page.evaluate(() => ({ js: performance.memory.usedJSHeapSize, wasm: window.__wasm?.memory?.buffer?.byteLength ?? 0 }));
+  await context.close();
+  return { ...m, totalMB: round((m.js + m.wasm) / 1048576) };
+}
+
+async function saveOverhead(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForSelector('.card[data-key]');
+  await page.fill('input[type=search]', 'respan provider 00000');
+  await page.waitForSelector('.card[data-key="respan/1"]');
+  const overheads = [], totals = [];
+  for (let i = 0; i < SAVES; i++) {
+    await page.click('.card[data-key="respan/1"]');
+    await page.fill('#field-provider_name', `Respan provider 00000 bench ${i}`);
+    const r = await page.evaluate((name) => new Promise((resolve) => {
+      performance.clearResourceTimings();
+      const t0 = performance.now();
+      const obs = new MutationObserver(() => {
+        const card = document.querySelector('.card[data-key="respan/1"]');
+        if (card && card.textContent.includes(name) && card.querySelector('.status.saved') && !document.querySelector('[role=dialog]')) {
+          obs.disconnect();
+          requestAnimationFrame(() => setTimeout(() => {
+            const t1 = performance.now();
+            const server = performance.getEntriesByType('resource').filter((e) => e.name.includes('/respan/api/providers/1/'))
+              .reduce((a, e) => a + (e.serverTiming?.[0]?.duration ?? 0), 0);
+            resolve({ total: t1 - t0, server });
+          }, 0));
+        }
+      });
+      obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+      document.querySelector('[role=dialog] button.primary').click();
+    }), `Respan provider 00000 bench ${i}`);
+    totals.push(r.total);
+    overheads.push(r.total - r.server);
+  }
+  await context.close();
+  return { saves: SAVES, medianTotal: median(totals), medianOverhead: median(overheads) };
+}
+
+function serveDir(root) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.ico': 'image/x-icon', '.txt': 'text/plain' };
+  return createServer((req, res) => {
+    // The litellm export names its assets under a prefix its proxy rewrites; serve them from the root.
+    let path = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/litellm-asset-prefix\//, '/');
+    let file = normalize(join(root, path));
+    if (!file.startsWith(root)) return res.writeHead(403).end();
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file) && existsSync(file + '.html')) file += '.html';
+    if (!existsSync(file)) return res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream' }).end(readFileSync(file));
+  });
+}
+
+async function peer(browser) {
+  const dir = join(out, 'peer');
+  if (!existsSync(join(dir, 'out'))) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync('python3', ['-m', 'pip', 'download', '--no-deps', '-q', '-d', dir, 'litellm'], { stdio: 'inherit' });
+    const wheel = readdirSync(dir).find((f) => f.endsWith('.whl'));
+    execFileSync('python3', ['-c', `import zipfile,sys,os
+z=zipfile.ZipFile(sys.argv[1]); p='litellm/proxy/_experimental/out/'
+for n in z.namelist():
+    if n.startswith(p) and not n.endswith('/'):
+        t=os.path.join(sys.argv[2], 'out', n[len(p):]); os.makedirs(os.path.dirname(t), exist_ok=True); open(t,'wb').write(z.read(n))`, join(dir, wheel), dir]);
+  }
+  const port = await freePort();
+  const server = serveDir(join(dir, 'out'));
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${port}/models-and-endpoints/`;
+  const loads = [];
+  let t;
+  for (let i = 0; i < LOADS; i++) { t = await transfer(browser, url, 'load'); loads.push(t.dcl); }
+  server.close();
+  const version = readdirSync(dir).find((f) => f.endsWith('.whl'));
+  return { page: '/models-and-endpoints/', wheel: version, transfer: t.all, dcl: median(loads) };
+}
+
+const browser = await launch(['--enable-precise-memory-info']);
+const results = { date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0].model}, ${round(totalmem() / 2 ** 30, 0)} GiB`, sizes: {} };
+for (const n of sizes) {
+  const sb = await startSandbox({ seed: String(n), args: ['--quiet'] });
+  const floor = await startSandbox({ args: ['--db', sb.db, '--dist', join(here, 'floor'), '--quiet'] });
+  const r = { switchboard: {}, floor: {} };
+  if (n === sizes[0]) {
+    r.switchboard.transfer = await transfer(browser, sb.url, 'card');
+    r.floor.transfer = await transfer(browser, floor.url, 'card');
+    r.switchboard.save = await saveOverhead(browser, sb.url);
+  }
+  r.switchboard.load = await pageLoadTimes(browser, sb.url);
+  r.floor.load = await pageLoadTimes(browser, floor.url);
+  if (n === sizes[1]) {
+    r.switchboard.filter = await filterLatency(browser, sb.url);
+    r.floor.filter = await filterLatency(browser, floor.url);
+    r.switchboard.scroll = await scrolling(browser, sb.url);
+    r.floor.scroll = await scrolling(browser, floor.url);
+    r.switchboard.memory = await memory(browser, sb.url);
+    r.floor.memory = await memory(browser, floor.url);
+  }
+  results.sizes[n] = r;
+  await floor.stop();
+  await sb.stop();
+}
+results.peer = await peer(browser).catch((e) => ({ error: String(e) }));
+await browser.close();
+writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2));
+
+const [small, large] = sizes.map((n) => results.sizes[n]);
+const kb = (b) => `${round(b / 1024)} KB`;
+const S = small.switchboard, F = small.floor, L = large.switchboard, LF = large.floor;
+const rows = [
+  ['first-load transfer, wasm+js+css+html (brotli)', kb(S.transfer.assets.brotli), kb(F.transfer.assets.brotli), '≤ 120 KB'],
+  ['first-load transfer, wasm+js+css+html (gzip / raw)', `${kb(S.transfer.assets.gzip)} / ${kb(S.transfer.assets.raw)}`, `${kb(F.transfer.assets.gzip)} / ${kb(F.transfer.assets.raw)}`, ''],
+  ['first-load transfer, everything until first card (brotli, requests)', `${kb(S.transfer.all.brotli)}, ${S.transfer.all.requests}`, `${kb(F.transfer.all.brotli)}, ${F.transfer.all.requests}`, ''],
+  [`first card painted, N=${sizes[0]} (median of ${LOADS})`, `${round(S.load.firstCard)} ms`, `${round(F.load.firstCard)} ms`, '≤ 120 ms'],
+  [`whole first screen, N=${sizes[0]}`, `${round(S.load.firstScreen)} ms`, `${round(F.load.firstScreen)} ms`, ''],
+  [`first card painted, N=${sizes[1]}`, `${round(L.load.firstCard)} ms`, `${round(LF.load.firstCard)} ms`, ''],
+  [`whole first screen, N=${sizes[1]}`, `${round(L.load.firstScreen)} ms`, `${round(LF.load.firstScreen)} ms`, '≤ 400 ms'],
+  [`filter keystroke → paint, N=${sizes[1]} (median / p95 of ${L.filter.keystrokes})`, `${round(L.filter.median)} / ${round(L.filter.p95)} ms`, `${round(LF.filter.median)} / ${round(LF.filter.p95)} ms`, '≤ 16 / 33 ms'],
+  [`scroll 3 s, N=${sizes[1]}: long tasks > 50 ms, dropped frames`, `${L.scroll.longTasks}, ${L.scroll.dropped}`, `${LF.scroll.longTasks}, ${LF.scroll.dropped}`, '0 long tasks'],
+  [`save overhead (median of ${SAVES}), total`, `${round(S.save.medianOverhead)} ms, ${round(S.save.medianTotal)} ms`, '', '≤ 5 ms'],
+  [`memory, N=${sizes[1]} (JS heap + wasm)`, `${L.memory.totalMB} MB`, `${LF.memory.totalMB} MB`, '≤ 64 MB'],
+];
+const ratio = (a, b) => round(a / b, 2);
+console.log(`\nSwitchboard benchmark, ${results.date}, ${results.machine}\n`);
+console.log('| measure | Switchboard | floor | target |\n|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log(`\nratios to the floor: first card ${ratio(S.load.firstCard, F.load.firstCard)} (target ≤ 1.5), filter ${ratio(L.filter.median, LF.filter.median)} (target ≤ 2)`);
+if (results.peer.transfer) {
+  const P = results.peer;
+  console.log(`peer (${P.wheel}, ${P.page}): transfer ${kb(P.transfer.brotli)} brotli / ${kb(P.transfer.raw)} raw in ${P.transfer.requests} requests, DOMContentLoaded ${round(P.dcl)} ms (median of ${LOADS})`);
+  console.log(`peer / Switchboard: transfer ${ratio(P.transfer.brotli, S.transfer.all.brotli)}×, DOMContentLoaded vs first card ${ratio(P.dcl, S.load.firstCard)}×`);
+} else {
+  console.log(`peer: ${results.peer.error}`);
+}
+console.log(`\nwritten: ${join(out, 'results.json')}`);
