@@ -188,15 +188,6 @@ fn seed_demo(c: &Connection) -> rusqlite::Result<()> {
     tx.commit()
 }
 
-const REFACTOR_SLUGS: [&str; 7] = [
-    "openai",
-    "anthropic",
-    "google",
-    "google-vertex",
-    "azure",
-    "amazon-bedrock",
-    "xai",
-];
 const FAMILIES: [(&str, &str); 4] = [
     ("openai", "api_key"),
     ("anthropic", "api_key"),
@@ -206,7 +197,7 @@ const FAMILIES: [(&str, &str); 4] = [
 
 fn seed_synthetic(c: &Connection, n: usize) -> rusqlite::Result<()> {
     let tx = c.unchecked_transaction()?;
-    for (i, slug) in REFACTOR_SLUGS.iter().take(n).enumerate() {
+    for (i, slug) in crate::refactor::PROVIDERS.iter().take(n).enumerate() {
         tx.execute(
             "INSERT INTO refactor_providers VALUES (?1, ?2, '{\"api_key\":\"sk-synthetic\"}')",
             params![slug, i % 2 == 0],

@@ -5,12 +5,9 @@
 //! and `connection_id: null` (detach from a shared credential) must come with `api_key`
 //! or `credentials` in the same request.
 
-use super::{parse_all, parse_json, req_str, Connection, Dialect, GatewayKind};
-use crate::model::request::encode_segment;
+use super::{req_str, Dialect, GatewayKind};
 use crate::model::validate::FieldErrors;
-use crate::model::{
-    ApiError, Change, Field, FieldKind, HttpRequest, Method, Provider, SecretState,
-};
+use crate::model::{ApiError, Change, Field, FieldKind, Method, Provider, SecretState};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -54,9 +51,7 @@ const STREAM_IDLE_TIMEOUT_MAX: i64 = 1800;
 /// The Barndoor dialect.
 pub struct Barndoor;
 
-fn base() -> &'static str {
-    "/api/llm-gateway/admin/providers"
-}
+const BASE: &str = "/api/llm-gateway/admin/providers";
 
 fn opt_str(v: &Value, key: &str) -> Result<Value, ApiError> {
     match v.get(key) {
@@ -165,46 +160,6 @@ impl Dialect for Barndoor {
         ]
     }
 
-    fn list_request(&self, conn: &Connection) -> HttpRequest {
-        conn.request(Method::Get, &conn.list_path(base()), None)
-    }
-
-    fn parse_list(&self, body: &str) -> Result<Vec<Provider>, ApiError> {
-        parse_all(body, parse_provider)
-    }
-
-    fn read_request(&self, conn: &Connection, provider: &Provider) -> HttpRequest {
-        let path = conn.item_path(&provider.id, |id| format!("{}/{id}", base()));
-        conn.request(Method::Get, &path, None)
-    }
-
-    fn parse_item(&self, body: &str) -> Result<Provider, ApiError> {
-        parse_provider(&parse_json(body)?)
-    }
-
-    fn update_request(
-        &self,
-        conn: &Connection,
-        provider: &Provider,
-        change: &Change,
-    ) -> HttpRequest {
-        let path = format!("{}/{}", base(), encode_segment(&provider.id));
-        conn.request(
-            Method::Put,
-            &path,
-            Some(Value::Object(change.body().clone())),
-        )
-    }
-
-    fn parse_update(
-        &self,
-        _provider: &Provider,
-        _change: &Change,
-        body: &str,
-    ) -> Result<Provider, ApiError> {
-        self.parse_item(body)
-    }
-
     fn check(&self, _provider: &Provider, change: &Change, errors: &mut FieldErrors) {
         let body = change.body();
         let detaching = body.get("connection_id").is_some_and(Value::is_null);
@@ -214,6 +169,22 @@ impl Dialect for Barndoor {
                 "Detaching from the shared connection needs an API key or credentials in the same save.".into(),
             );
         }
+    }
+
+    fn list_path(&self) -> &'static str {
+        BASE
+    }
+
+    fn item_path(&self, id: &str) -> String {
+        format!("{BASE}/{id}")
+    }
+
+    fn update_method(&self) -> Method {
+        Method::Put
+    }
+
+    fn parse_one(&self, item: &Value) -> Result<Provider, ApiError> {
+        parse_provider(item)
     }
 }
 

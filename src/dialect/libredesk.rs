@@ -5,10 +5,8 @@
 //! successful update says only `data: true`, so the new state is derived from what was
 //! sent, with the key reduced to "set".
 
-use super::{parse_json, Connection, Dialect, GatewayKind};
-use crate::model::{
-    ApiError, Change, Field, FieldKind, HttpRequest, Method, Provider, SecretState,
-};
+use super::{parse_json, Dialect, GatewayKind};
+use crate::model::{ApiError, Change, Field, FieldKind, Method, Provider, SecretState};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -76,10 +74,6 @@ impl Dialect for Libredesk {
         ]
     }
 
-    fn list_request(&self, conn: &Connection) -> HttpRequest {
-        conn.request(Method::Get, &conn.list_path(PATH), None)
-    }
-
     fn parse_list(&self, body: &str) -> Result<Vec<Provider>, ApiError> {
         match envelope_data(body)? {
             Value::Array(items) => items.iter().map(parse_config).collect(),
@@ -88,26 +82,8 @@ impl Dialect for Libredesk {
         }
     }
 
-    fn read_request(&self, conn: &Connection, _provider: &Provider) -> HttpRequest {
-        let path = conn.item_path.clone().unwrap_or_else(|| PATH.to_owned());
-        conn.request(Method::Get, &path, None)
-    }
-
     fn parse_item(&self, body: &str) -> Result<Provider, ApiError> {
         parse_config(&envelope_data(body)?)
-    }
-
-    fn update_request(
-        &self,
-        conn: &Connection,
-        _provider: &Provider,
-        change: &Change,
-    ) -> HttpRequest {
-        conn.request(
-            Method::Put,
-            PATH,
-            Some(Value::Object(change.body().clone())),
-        )
     }
 
     fn parse_update(
@@ -128,8 +104,21 @@ impl Dialect for Libredesk {
         Ok(provider_from(name, SecretState::Set))
     }
 
-    fn parse_error(&self, status: u16, body: &str) -> ApiError {
-        ApiError::from_response(status, body)
+    fn list_path(&self) -> &'static str {
+        PATH
+    }
+
+    // One configuration per helpdesk, at one path whatever the id.
+    fn item_path(&self, _id: &str) -> String {
+        PATH.to_owned()
+    }
+
+    fn update_method(&self) -> Method {
+        Method::Put
+    }
+
+    fn parse_one(&self, data: &Value) -> Result<Provider, ApiError> {
+        parse_config(data)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod libredesk;
 pub mod refactor;
 pub mod respan;
 
+use crate::model::request::encode_segment;
 use crate::model::validate::{validate, FieldErrors};
 use crate::model::{ApiError, Auth, Change, Draft, Field, HttpRequest, Method, Provider};
 use serde::{Deserialize, Serialize};
@@ -118,33 +119,66 @@ pub trait Dialect: Sync {
     /// The fields of one provider: options and locks may depend on the provider.
     fn fields(&self, provider: &Provider) -> Vec<Field>;
 
-    /// The request that lists every provider.
-    fn list_request(&self, conn: &Connection) -> HttpRequest;
+    /// The documented (or conventional) path of the provider list.
+    fn list_path(&self) -> &'static str;
+
+    /// The path of one provider, for an id already percent-encoded.
+    fn item_path(&self, encoded_id: &str) -> String;
+
+    /// PUT or PATCH, as the update call is documented.
+    fn update_method(&self) -> Method;
+
+    /// One provider from one item of a list or read answer.
+    fn parse_one(&self, item: &Value) -> Result<Provider, ApiError>;
+
+    /// The request that lists every provider (the connection may override the path).
+    fn list_request(&self, conn: &Connection) -> HttpRequest {
+        conn.request(Method::Get, &conn.list_path(self.list_path()), None)
+    }
 
     /// Parses a successful list answer.
-    fn parse_list(&self, body: &str) -> Result<Vec<Provider>, ApiError>;
+    fn parse_list(&self, body: &str) -> Result<Vec<Provider>, ApiError> {
+        list_items(parse_json(body)?)?
+            .iter()
+            .map(|v| self.parse_one(v))
+            .collect()
+    }
 
-    /// The request that reads one provider again.
-    fn read_request(&self, conn: &Connection, provider: &Provider) -> HttpRequest;
+    /// The request that reads one provider again (the connection may override the path).
+    fn read_request(&self, conn: &Connection, provider: &Provider) -> HttpRequest {
+        let path = conn.item_path(&provider.id, |id| self.item_path(id));
+        conn.request(Method::Get, &path, None)
+    }
 
     /// Parses a successful read answer.
-    fn parse_item(&self, body: &str) -> Result<Provider, ApiError>;
+    fn parse_item(&self, body: &str) -> Result<Provider, ApiError> {
+        self.parse_one(&parse_json(body)?)
+    }
 
-    /// The update request for a validated change.
+    /// The update request for a validated change, always on the documented path.
     fn update_request(
         &self,
         conn: &Connection,
         provider: &Provider,
         change: &Change,
-    ) -> HttpRequest;
+    ) -> HttpRequest {
+        let path = self.item_path(&encode_segment(&provider.id));
+        conn.request(
+            self.update_method(),
+            &path,
+            Some(Value::Object(change.body().clone())),
+        )
+    }
 
-    /// The provider after a successful update, from the answer and what was sent.
+    /// The provider after a successful update; by default the answer is the provider.
     fn parse_update(
         &self,
-        provider: &Provider,
-        change: &Change,
+        _provider: &Provider,
+        _change: &Change,
         body: &str,
-    ) -> Result<Provider, ApiError>;
+    ) -> Result<Provider, ApiError> {
+        self.parse_item(body)
+    }
 
     /// Reads an error answer. The shared reader knows every documented envelope.
     fn parse_error(&self, status: u16, body: &str) -> ApiError {
@@ -195,14 +229,6 @@ pub(crate) fn req_str(obj: &Value, key: &str) -> Result<String, ApiError> {
         .and_then(Value::as_str)
         .map(str::to_owned)
         .ok_or_else(|| ApiError::bad_response(200, format_args!("missing text field \"{key}\"")))
-}
-
-/// Parses every item of a list with `one`, failing on the first bad item.
-pub(crate) fn parse_all(
-    body: &str,
-    one: impl Fn(&Value) -> Result<Provider, ApiError>,
-) -> Result<Vec<Provider>, ApiError> {
-    list_items(parse_json(body)?)?.iter().map(one).collect()
 }
 
 #[cfg(test)]

@@ -4,12 +4,9 @@
 //! (a key sent as `null` is removed); the server echoes them masked (`sk-***`), so the
 //! panel keeps only their names.
 
-use super::{parse_all, parse_json, req_str, Connection, Dialect, GatewayKind};
+use super::{req_str, Dialect, GatewayKind};
 use crate::model::diff::mask_value;
-use crate::model::request::encode_segment;
-use crate::model::{
-    ApiError, Change, Field, FieldKind, HttpRequest, Method, Provider, SecretState,
-};
+use crate::model::{ApiError, Field, FieldKind, Method, Provider, SecretState};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -106,44 +103,20 @@ impl Dialect for Refactor {
         ]
     }
 
-    fn list_request(&self, conn: &Connection) -> HttpRequest {
-        conn.request(Method::Get, &conn.list_path("/v1/llm-provider"), None)
+    fn list_path(&self) -> &'static str {
+        "/v1/llm-provider"
     }
 
-    fn parse_list(&self, body: &str) -> Result<Vec<Provider>, ApiError> {
-        parse_all(body, parse_config)
+    fn item_path(&self, id: &str) -> String {
+        format!("/v1/llm-provider/{id}")
     }
 
-    fn read_request(&self, conn: &Connection, provider: &Provider) -> HttpRequest {
-        let path = conn.item_path(&provider.id, |id| format!("/v1/llm-provider/{id}"));
-        conn.request(Method::Get, &path, None)
+    fn update_method(&self) -> Method {
+        Method::Put
     }
 
-    fn parse_item(&self, body: &str) -> Result<Provider, ApiError> {
-        parse_config(&parse_json(body)?)
-    }
-
-    fn update_request(
-        &self,
-        conn: &Connection,
-        provider: &Provider,
-        change: &Change,
-    ) -> HttpRequest {
-        let path = format!("/v1/llm-provider/{}", encode_segment(&provider.id));
-        conn.request(
-            Method::Put,
-            &path,
-            Some(Value::Object(change.body().clone())),
-        )
-    }
-
-    fn parse_update(
-        &self,
-        _provider: &Provider,
-        _change: &Change,
-        body: &str,
-    ) -> Result<Provider, ApiError> {
-        self.parse_item(body)
+    fn parse_one(&self, item: &Value) -> Result<Provider, ApiError> {
+        parse_config(item)
     }
 }
 

@@ -2,11 +2,8 @@
 //! change. `api_key` and `extra_kwargs` are write-only; `provider_id` is read-only;
 //! managed providers (`is_managed: true`) refuse changes to their critical fields.
 
-use super::{parse_all, parse_json, req_str, Connection, Dialect, GatewayKind};
-use crate::model::request::encode_segment;
-use crate::model::{
-    ApiError, Change, Field, FieldKind, HttpRequest, Method, Provider, SecretState,
-};
+use super::{req_str, Dialect, GatewayKind};
+use crate::model::{ApiError, Change, Field, FieldKind, Method, Provider, SecretState};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -90,37 +87,6 @@ impl Dialect for Respan {
         ]
     }
 
-    fn list_request(&self, conn: &Connection) -> HttpRequest {
-        conn.request(Method::Get, &conn.list_path("/api/providers/"), None)
-    }
-
-    fn parse_list(&self, body: &str) -> Result<Vec<Provider>, ApiError> {
-        parse_all(body, parse_provider)
-    }
-
-    fn read_request(&self, conn: &Connection, provider: &Provider) -> HttpRequest {
-        let path = conn.item_path(&provider.id, |id| format!("/api/providers/{id}/"));
-        conn.request(Method::Get, &path, None)
-    }
-
-    fn parse_item(&self, body: &str) -> Result<Provider, ApiError> {
-        parse_provider(&parse_json(body)?)
-    }
-
-    fn update_request(
-        &self,
-        conn: &Connection,
-        provider: &Provider,
-        change: &Change,
-    ) -> HttpRequest {
-        let path = format!("/api/providers/{}/", encode_segment(&provider.id));
-        conn.request(
-            Method::Patch,
-            &path,
-            Some(Value::Object(change.body().clone())),
-        )
-    }
-
     fn parse_update(
         &self,
         provider: &Provider,
@@ -140,6 +106,22 @@ impl Dialect for Respan {
             next.kind = provider.kind.clone();
         }
         Ok(next)
+    }
+
+    fn list_path(&self) -> &'static str {
+        "/api/providers/"
+    }
+
+    fn item_path(&self, id: &str) -> String {
+        format!("/api/providers/{id}/")
+    }
+
+    fn update_method(&self) -> Method {
+        Method::Patch
+    }
+
+    fn parse_one(&self, item: &Value) -> Result<Provider, ApiError> {
+        parse_provider(item)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::embed;
 use super::form::EditDialog;
-use super::grid::{Filters, Grid, Toolbar};
+use super::grid::{visible_cards, Filters, Grid, Toolbar};
 use super::settings::Settings;
 use super::store::{SavedEvent, Store};
 use super::toast::Toasts;
@@ -104,30 +104,8 @@ pub fn Panel(
     let search_ref = NodeRef::<html::Input>::new();
     let settings_open = RwSignal::new(false);
     let total = Signal::derive(move || store.cards.with(Vec::len));
-    let shown = Signal::derive(move || {
-        let n = filters.search.get().trim().to_lowercase();
-        let (g, e) = (filters.gateway.get(), filters.enabled.get());
-        if n.is_empty() && g.is_empty() && e.is_empty() {
-            return total.get();
-        }
-        let gws: Vec<_> = store
-            .connections
-            .with(|c| c.iter().map(|c| c.gateway).collect());
-        store.cards.with(|cards| {
-            cards
-                .iter()
-                .filter(|c| {
-                    (n.is_empty() || c.haystack.contains(&n))
-                        && (g.is_empty() || gws.get(c.conn).is_some_and(|k| k.slug() == g))
-                        && match e.as_str() {
-                            "on" => c.provider.enabled != Some(false),
-                            "off" => c.provider.enabled == Some(false),
-                            _ => true,
-                        }
-                })
-                .count()
-        })
-    });
+    let visible = visible_cards(store, filters);
+    let shown = Signal::derive(move || visible.with(Vec::len));
     let theme = RwSignal::new(Theme::Auto);
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let typing = ev
@@ -157,7 +135,7 @@ pub fn Panel(
             </header>
             <Toolbar filters=filters search_ref=search_ref shown=shown total=total />
             <main class="main">
-                <Grid store=store filters=filters embed=embed />
+                <Grid store=store visible=visible embed=embed />
             </main>
             {move || store.editing.get().map(|key| view! { <EditDialog store=store key=key /> })}
             <Show when=move || settings_open.get()><Settings store=store open=settings_open /></Show>

@@ -97,32 +97,15 @@ pub fn Toolbar(
     }
 }
 
-/// The windowed grid of cards, with loading, empty and error states.
-#[component]
-pub fn Grid(store: Store, filters: Filters, #[prop(optional)] embed: bool) -> impl IntoView {
-    let viewport = NodeRef::<html::Div>::new();
-    let scroll_top = RwSignal::new(0.0f64);
-    let size = RwSignal::new((1200.0f64, 800.0f64));
-    let measure = move || {
-        if let Some(el) = viewport.get_untracked() {
-            size.set((f64::from(el.client_width()), f64::from(el.client_height())));
-        }
-    };
-    Effect::new(move |_| {
-        if viewport.get().is_some() {
-            measure();
-        }
-    });
-    let _resize = window_event_listener(leptos::ev::resize, move |_| measure());
-
+/// Indices of the cards that pass the filters, in display order. Only this runs per
+/// keystroke: a lower-cased substring test over text computed once per card change.
+pub fn visible_cards(store: Store, filters: Filters) -> Memo<Vec<usize>> {
     let gateways = Memo::new(move |_| {
         store
             .connections
             .with(|c| c.iter().map(|c| c.gateway).collect::<Vec<_>>())
     });
-    // Indices of the cards that pass the filters, in display order. Only this runs per
-    // keystroke: a lower-cased substring test over precomputed text.
-    let visible = Memo::new(move |_| {
+    Memo::new(move |_| {
         let needle = filters.search.get().trim().to_lowercase();
         let gateway = filters.gateway.get();
         let enabled = filters.enabled.get();
@@ -147,7 +130,31 @@ pub fn Grid(store: Store, filters: Filters, #[prop(optional)] embed: bool) -> im
             idx.sort_by_cached_key(|&i| cards.get(i).map(field).unwrap_or_default());
             idx
         })
+    })
+}
+
+/// The windowed grid of cards, with loading, empty and error states.
+#[component]
+pub fn Grid(
+    store: Store,
+    visible: Memo<Vec<usize>>,
+    #[prop(optional)] embed: bool,
+) -> impl IntoView {
+    let viewport = NodeRef::<html::Div>::new();
+    let scroll_top = RwSignal::new(0.0f64);
+    let size = RwSignal::new((1200.0f64, 800.0f64));
+    let measure = move || {
+        if let Some(el) = viewport.get_untracked() {
+            size.set((f64::from(el.client_width()), f64::from(el.client_height())));
+        }
+    };
+    Effect::new(move |_| {
+        if viewport.get().is_some() {
+            measure();
+        }
     });
+    let _resize = window_event_listener(leptos::ev::resize, move |_| measure());
+
     let columns = move || (((size.get().0 + GAP) / (MIN_CARD_WIDTH + GAP)).floor() as usize).max(1);
     let rows = move || visible.with(Vec::len).div_ceil(columns());
     let window = move || {

@@ -203,23 +203,33 @@ impl Store {
                 }
             });
             mark_once("switchboard:cards");
-            if store.loads.with_untracked(|l| !l.contains(&LoadState::Loading)) {
+            if store
+                .loads
+                .with_untracked(|l| !l.contains(&LoadState::Loading))
+            {
                 mark_once("switchboard:loaded");
             }
         });
     }
 
-    /// Reads the provider again and says whether it changed on the server since loaded.
-    async fn changed_on_server(&self, key: &str) -> Result<bool, ApiError> {
-        let card = self.card(key).ok_or_else(|| {
+    /// A card and its connection, or the error a save or re-read reports when either is gone.
+    fn card_and_connection(&self, key: &str) -> Result<(Card, Connection), ApiError> {
+        let gone = |what: &str| {
             ApiError::new(
                 crate::model::ErrorKind::BadResponse,
-                "This provider is gone.",
+                format!("{what} is no longer configured."),
             )
-        })?;
+        };
+        let card = self.card(key).ok_or_else(|| gone("This provider"))?;
         let conn = self
             .connection(card.conn)
-            .ok_or_else(|| ApiError::new(crate::model::ErrorKind::BadResponse, "No connection."))?;
+            .ok_or_else(|| gone("Its connection"))?;
+        Ok((card, conn))
+    }
+
+    /// Reads the provider again and says whether it changed on the server since loaded.
+    async fn changed_on_server(&self, key: &str) -> Result<bool, ApiError> {
+        let (card, conn) = self.card_and_connection(key)?;
         let dialect = conn.gateway.dialect();
         let req = dialect.read_request(&conn, &card.provider);
         let answer = client::execute(
@@ -267,15 +277,7 @@ impl Store {
     }
 
     async fn send(&self, key: &str, change: Change) -> Result<(), ApiError> {
-        let card = self.card(key).ok_or_else(|| {
-            ApiError::new(
-                crate::model::ErrorKind::BadResponse,
-                "This provider is gone.",
-            )
-        })?;
-        let conn = self
-            .connection(card.conn)
-            .ok_or_else(|| ApiError::new(crate::model::ErrorKind::BadResponse, "No connection."))?;
+        let (card, conn) = self.card_and_connection(key)?;
         let dialect = conn.gateway.dialect();
         let req = dialect.update_request(&conn, &card.provider, &change);
         self.update_card(key, |c| c.status = SaveStatus::Saving);
