@@ -16,8 +16,24 @@ let server;
 let origin;
 let api;
 
+let noCors;
+let closed;
+let bare;
+
 function csp() {
-  return `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ${api}; img-src 'self' data:; frame-ancestors 'self'`;
+  return `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ${api} ${noCors} ${closed}; img-src 'self' data:; frame-ancestors 'self'`;
+}
+
+/** A gateway that answers but sends no CORS headers, one that is not there, and a working one, read-only. */
+function corsConfig() {
+  return {
+    connections: [
+      { id: 'nocors', name: 'No CORS', dialect: 'respan', base_url: `${noCors}/respan`, auth: { scheme: 'bearer', token: 't' } },
+      { id: 'down', name: 'Down', dialect: 'barndoor', base_url: `${closed}/barndoor`, auth: { scheme: 'bearer', token: 't' } },
+      { id: 'rs', name: 'Respan', dialect: 'respan', base_url: `${api}/respan`, auth: { scheme: 'bearer', token: 'demo-respan-key' } },
+    ],
+    ui: { read_only: true, request_timeout_ms: 2000 },
+  };
 }
 
 function panelConfig() {
@@ -35,16 +51,24 @@ before(async () => {
   sandbox = await startSandbox();
   api = sandbox.url.replace(/\/$/, '');
   browser = await launch();
+  // Answers every request with JSON but never with CORS headers.
+  bare = createServer((req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('[]'));
+  const barePort = await freePort();
+  await new Promise((r) => bare.listen(barePort, '127.0.0.1', r));
+  noCors = `http://127.0.0.1:${barePort}`;
+  closed = `http://127.0.0.1:${await freePort()}`;
   const port = await freePort();
   origin = `http://localhost:${port}`;
   server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, origin).pathname);
-    const mount = ['/admin/llm/', '/broken/'].find((m) => path.startsWith(m));
+    const mount = ['/admin/llm/', '/broken/', '/cors/'].find((m) => path.startsWith(m));
     if (!mount) { res.writeHead(404).end(); return; }
     const rest = path.slice(mount.length) || 'index.html';
     const headers = { 'Content-Security-Policy': csp() };
     if (rest === 'switchboard.json') {
-      const body = mount === '/broken/' ? '{"connections": [{"id": "x", "dialect": "refactor", "base_url": "ftp://nope"}], "colour": 1}' : JSON.stringify(panelConfig());
+      const body = mount === '/broken/'
+        ? '{"connections": [{"id": "x", "dialect": "refactor", "base_url": "ftp://nope"}], "colour": 1}'
+        : JSON.stringify(mount === '/cors/' ? corsConfig() : panelConfig());
       res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(body);
       return;
     }
@@ -63,6 +87,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   server?.close();
+  bare?.close();
   await sandbox?.stop();
 });
 
@@ -106,6 +131,21 @@ describe('static host', () => {
     const text = await page.textContent('.config-error');
     assert.match(text, /unknown field `colour`/);
     assert.match(text, /"connections"/, 'shows an example');
+    await context.close();
+  });
+
+  it('tells a CORS refusal from an unreachable gateway, and honours read-only mode', async () => {
+    const { page, context } = await openWatched(`${origin}/cors/`);
+    await page.waitForSelector('.card[data-key="rs/1"]');
+    const errors = page.locator('.load-error');
+    await errors.nth(1).waitFor({ timeout: 20000 });
+    const nocors = await page.locator('.load-error:has-text("No CORS")').textContent();
+    assert.match(nocors, /CORS settings do not allow this page's origin/);
+    const down = await page.locator('.load-error:has-text("Down")').textContent();
+    assert.match(down, /could not be reached/);
+    await page.click('.card[data-key="rs/1"]');
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('[role=dialog]').count(), 0, 'read-only: no edit form');
     await context.close();
   });
 });
