@@ -31,6 +31,7 @@ pub fn EditDialog(store: Store, key: String) -> impl IntoView {
     let saving = RwSignal::new(false);
     let stale = RwSignal::new(false);
     let confirmed_stale = RwSignal::new(false);
+    let dialog_ref = NodeRef::<html::Div>::new();
 
     {
         let (key, fields) = (key.clone(), fields.clone());
@@ -73,7 +74,7 @@ pub fn EditDialog(store: Store, key: String) -> impl IntoView {
                         // while the save was on the wire: only a live form closes itself.
                         if draft.try_set(Draft::default()).is_none() {
                             storage::clear_draft(&key);
-                            close_to_card(store, &key);
+                            close_to_card(store, &key, dialog_ref);
                         }
                     }
                     Err(e) => {
@@ -93,11 +94,10 @@ pub fn EditDialog(store: Store, key: String) -> impl IntoView {
                 return;
             }
             storage::clear_draft(&key);
-            close_to_card(store, &key);
+            close_to_card(store, &key, dialog_ref);
         }
     };
 
-    let dialog_ref = NodeRef::<html::Div>::new();
     Effect::new(move |_| {
         if let Some(el) = dialog_ref.get() {
             if let Ok(Some(first)) = el.query_selector(
@@ -279,15 +279,16 @@ fn confirm(message: &str) -> bool {
 }
 
 /// Closes the form and gives focus back to the card it was opened from.
-fn close_to_card(store: Store, key: &str) {
+fn close_to_card(store: Store, key: &str, dialog: NodeRef<html::Div>) {
+    // Find the page (or shadow root) before the dialog leaves it.
+    let root = dialog.get_untracked().map(|d| super::dom::root_of(&d));
     let _ = store.editing.try_set(None);
     let selector = format!(
         ".card[data-key=\"{}\"]",
         key.replace('\\', "\\\\").replace('"', "\\\"")
     );
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(&selector).ok().flatten())
+    if let Some(el) = root
+        .and_then(|r| super::dom::query(&r, &selector))
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = el.focus();

@@ -253,9 +253,7 @@ fn move_focus(viewport: NodeRef<html::Div>, step: i64) {
     let Ok(list) = root.query_selector_all(".card[data-key]") else {
         return;
     };
-    let active = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element());
+    let active = super::dom::active_element(&super::dom::root_of(&root));
     let mut current: i64 = -1;
     for i in 0..list.length() {
         if let (Some(node), Some(a)) = (list.item(i), &active) {

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod card;
+pub mod dom;
 pub mod embed;
 pub mod form;
 pub mod grid;

@@ -169,4 +169,23 @@ describe('custom element', () => {
     assert.equal(await page.locator('body > .app').count(), 0, 'nothing mounted outside the element');
     await context.close();
   });
+
+  it('keeps keyboard navigation and focus return inside its shadow root', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/host/element.html`);
+    await page.locator('switchboard-panel .card[data-key]').first().waitFor();
+    const focused = () => page.evaluate(() => document.querySelector('switchboard-panel').shadowRoot.activeElement?.dataset?.key);
+    await page.locator('switchboard-panel .card[data-key]').first().focus();
+    const first = await focused();
+    await page.keyboard.press('ArrowRight');
+    const second = await focused();
+    assert.ok(first && second && first !== second, `arrow moved focus (${first} -> ${second})`);
+    await page.keyboard.press('Enter');
+    await page.locator('switchboard-panel [role=dialog]').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('switchboard-panel [role=dialog]').waitFor({ state: 'detached' });
+    assert.equal(await focused(), second, 'focus returns to the card');
+    await context.close();
+  });
 });

@@ -1,0 +1,28 @@
+//! DOM look-ups that also work inside a shadow root (the custom element), where
+//! `document.activeElement` is the host element and `document.querySelector` sees nothing.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, Node, ShadowRoot};
+
+/// The document or shadow root that `node` lives in.
+pub fn root_of(node: &Node) -> Node {
+    node.get_root_node()
+}
+
+/// The focused element within `root`.
+pub fn active_element(root: &Node) -> Option<Element> {
+    if let Some(shadow) = root.dyn_ref::<ShadowRoot>() {
+        return shadow.active_element();
+    }
+    root.dyn_ref::<Document>()
+        .and_then(Document::active_element)
+}
+
+/// The first element matching `selector` within `root`.
+pub fn query(root: &Node, selector: &str) -> Option<Element> {
+    if let Some(shadow) = root.dyn_ref::<ShadowRoot>() {
+        return shadow.query_selector(selector).ok().flatten();
+    }
+    root.dyn_ref::<Document>()
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+}
