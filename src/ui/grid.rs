@@ -119,15 +119,18 @@ pub fn visible_cards(store: Store, filters: Filters) -> Memo<Vec<usize>> {
                         .is_some_and(|c| filters.keep(c, &gws, &needle, &gateway, &enabled))
                 })
                 .collect();
-            let field = |c: &Card| match sort.as_str() {
-                "gateway" => {
-                    gws.get(c.conn).map_or("", |g| g.label()).to_owned()
-                        + &c.provider.name.to_lowercase()
-                }
-                "kind" => c.provider.kind.clone() + &c.provider.name.to_lowercase(),
-                _ => c.provider.name.to_lowercase(),
+            // Keys borrow text computed once per card: a keystroke allocates nothing here.
+            let key = |i: usize| {
+                cards.get(i).map_or(("", ""), |c| match sort.as_str() {
+                    "gateway" => (
+                        gws.get(c.conn).map_or("", |g| g.label()),
+                        c.sort_name.as_str(),
+                    ),
+                    "kind" => (c.provider.kind.as_str(), c.sort_name.as_str()),
+                    _ => (c.sort_name.as_str(), ""),
+                })
             };
-            idx.sort_by_cached_key(|&i| cards.get(i).map(field).unwrap_or_default());
+            idx.sort_by(|&a, &b| key(a).cmp(&key(b)));
             idx
         })
     })

@@ -31,6 +31,8 @@ pub struct Card {
     pub rev: u32,
     /// Lower-cased text the search matches against, computed once per change.
     pub haystack: String,
+    /// Lower-cased name, the sort key, computed once per change.
+    pub sort_name: String,
 }
 
 impl Card {
@@ -40,6 +42,7 @@ impl Card {
             provider.name, provider.kind, provider.id, gateway, conn_id
         )
         .to_lowercase();
+        let provider_name_lower = provider.name.to_lowercase();
         Card {
             key: format!("{conn_id}/{}", provider.id),
             conn,
@@ -47,6 +50,7 @@ impl Card {
             status: SaveStatus::Idle,
             rev: 0,
             haystack,
+            sort_name: provider_name_lower,
         }
     }
 }
