@@ -319,3 +319,22 @@ async fn locked_and_invalid_fields_say_why() {
     );
     assert_eq!(area.get_attribute("aria-invalid").as_deref(), Some("true"));
 }
+
+#[wasm_bindgen_test]
+async fn key_value_replace_input_survives_typing() {
+    let f = Field::new("credentials", "Credentials", FieldKind::KeyValue).write_only();
+    let m = mount(f, json!({"api_key": "••••"}), Some(SecretState::Set)).await;
+    m.q::<web_sys::HtmlElement>(".kv-row button.link").click();
+    tick().await;
+    let input: HtmlInputElement = m.q(".kv-row input[type=password]");
+    type_into(&input, "s");
+    tick().await;
+    type_into(&input, "sk");
+    tick().await;
+    let after: HtmlInputElement = m.q(".kv-row input[type=password]");
+    assert!(
+        input.is_same_node(Some(&after)),
+        "the input is not rebuilt per keystroke"
+    );
+    assert_eq!(m.edit("credentials"), Some(json!({"api_key": "sk"})));
+}

@@ -210,100 +210,89 @@ fn secret_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
     .into_any()
 }
 
+/// The draft's edits of one key/value field: key to new value, `null` removing the key.
+/// `Copy`, so every button and input of the editor can hold one.
+#[derive(Clone, Copy)]
+struct KvEdits {
+    draft: RwSignal<Draft>,
+    name: &'static str,
+}
+
+impl KvEdits {
+    fn all(self) -> Map<String, Value> {
+        self.draft
+            .with(|d| d.get(self.name).and_then(Value::as_object).cloned())
+            .unwrap_or_default()
+    }
+
+    fn get(self, key: &str) -> Option<Value> {
+        self.draft
+            .with(|d| d.get(self.name).and_then(|v| v.get(key)).cloned())
+    }
+
+    /// Applies one change; an editor with no entries left is no edit at all.
+    fn change(self, f: impl FnOnce(&mut Map<String, Value>)) {
+        let mut m = self.all();
+        f(&mut m);
+        self.draft.update(|d| {
+            if m.is_empty() {
+                d.clear(self.name);
+            } else {
+                d.set(self.name, Value::Object(m));
+            }
+        });
+    }
+
+    fn put(self, key: &str, v: Value) {
+        self.change(|m| {
+            m.insert(key.to_owned(), v);
+        });
+    }
+
+    fn drop_edit(self, key: &str) {
+        self.change(|m| {
+            m.remove(key);
+        });
+    }
+}
+
 fn key_value_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
+    let edits = KvEdits {
+        draft: ctx.draft,
+        name: ctx.field.name,
+    };
     let existing: Vec<String> = ctx
         .current
         .as_object()
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
+    let known = existing.clone();
+    let added = move || {
+        edits
+            .all()
+            .into_iter()
+            .map(|(k, _)| k)
+            .filter(|k| !known.contains(k))
+            .collect::<Vec<_>>()
+    };
     let new_key = RwSignal::new(String::new());
     let new_val = RwSignal::new(String::new());
-    let entries = {
-        let c = ctx.clone();
-        move || {
-            c.draft
-                .with(|d| d.get(c.field.name).and_then(Value::as_object).cloned())
-                .unwrap_or_default()
+    let add = move |_| {
+        let key = new_key.get_untracked().trim().to_owned();
+        if !key.is_empty() {
+            edits.put(&key, Value::String(new_val.get_untracked()));
+            new_key.set(String::new());
+            new_val.set(String::new());
         }
     };
-    let edit = {
-        let c = ctx.clone();
-        move |f: &dyn Fn(&mut Map<String, Value>)| {
-            let mut m = c
-                .draft
-                .with(|d| d.get(c.field.name).and_then(Value::as_object).cloned())
-                .unwrap_or_default();
-            f(&mut m);
-            if m.is_empty() {
-                c.clear();
-            } else {
-                c.set(Value::Object(m));
-            }
-        }
-    };
-    let rows = existing
-        .into_iter()
-        .map(|k| {
-            let (e1, e2, e3) = (entries, entries, entries);
-            let (ed1, ed2, ed3) = (edit.clone(), edit.clone(), edit.clone());
-            let (k1, k2, k3, k4, k5) = (k.clone(), k.clone(), k.clone(), k.clone(), k.clone());
-            view! {
-                <li class="kv-row">
-                    <span class="kv-key">{k.clone()}</span>
-                    {move || match e1().get(&k1) {
-                        None => view! { <span class="kv-val">"•••• (kept)"</span> }.into_any(),
-                        Some(Value::Null) => view! { <span class="kv-val removed">"removed on save"</span> }.into_any(),
-                        Some(_) => {
-                            let ed = ed1.clone();
-                            let k = k1.clone();
-                            let e = e3;
-                            let k_in = k.clone();
-                            view! { <input type="password" autocomplete="new-password" aria-label=format!("New value for {k}")
-                                prop:value=move || e().get(&k).and_then(Value::as_str).unwrap_or("").to_owned()
-                                on:input=move |ev| { let v = event_target_value(&ev); ed(&|m| { m.insert(k_in.clone(), Value::String(v.clone())); }) } /> }.into_any()
-                        }
-                    }}
-                    <button type="button" class="link" on:click=move |_| {
-                        let k = k2.clone();
-                        ed2(&|m| { m.insert(k.clone(), Value::String(String::new())); })
-                    }>"Replace"</button>
-                    <button type="button" class="link" on:click=move |_| {
-                        let k = k3.clone();
-                        let removed = e2().get(&k4).is_some_and(Value::is_null);
-                        ed3(&|m| { if removed { m.remove(&k); } else { m.insert(k.clone(), Value::Null); } })
-                    }>{move || if entries().get(&k5).is_some_and(Value::is_null) { "Undo remove" } else { "Remove" }}</button>
-                </li>
-            }
-        })
-        .collect_view();
-    let existing_keys: Vec<String> = ctx
-        .current
-        .as_object()
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default();
-    let added = {
-        let c = ctx.clone();
-        let ek = existing_keys.clone();
-        move || {
-            c.draft
-                .with(|d| d.get(c.field.name).and_then(Value::as_object).cloned())
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|(k, _)| !ek.contains(k))
-                .map(|(k, _)| k)
-                .collect::<Vec<_>>()
-        }
-    };
-    let edit_add = edit.clone();
-    let edit_del = edit.clone();
     view! {
         <div class="kv" id=id aria-describedby=described>
             <ul class="kv-list">
-                {rows}
-                <For each=added key=|k| k.clone() let(k)>
+                {existing.into_iter().map(|key| view! { <KvRow edits=edits key=key /> }).collect_view()}
+                <For each=added key=|k| k.clone() let(key)>
                     <li class="kv-row new">
-                        <span class="kv-key">{k.clone()}</span><span class="kv-val">"•••• (new)"</span>
-                        <button type="button" class="link" on:click={let ed = edit_del.clone(); let k = k.clone(); move |_| ed(&|m| { m.remove(&k); })}>"Remove"</button>
+                        <span class="kv-key">{key.clone()}</span><span class="kv-val">"•••• (new)"</span>
+                        <button type="button" class="link" on:click=move |_| edits.drop_edit(&key)>"Remove"</button>
                     </li>
                 </For>
             </ul>
@@ -312,16 +301,64 @@ fn key_value_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
                     on:input=move |ev| new_key.set(event_target_value(&ev)) />
                 <input type="password" placeholder="value" aria-label="New value" autocomplete="new-password"
                     prop:value=move || new_val.get() on:input=move |ev| new_val.set(event_target_value(&ev)) />
-                <button type="button" on:click=move |_| {
-                    let (k, v) = (new_key.get_untracked(), new_val.get_untracked());
-                    if !k.trim().is_empty() {
-                        edit_add(&|m| { m.insert(k.trim().to_owned(), Value::String(v.clone())); });
-                        new_key.set(String::new());
-                        new_val.set(String::new());
-                    }
-                }>"Add"</button>
+                <button type="button" on:click=add>"Add"</button>
             </div>
         </div>
     }
     .into_any()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KvMode {
+    Kept,
+    Removed,
+    Replacing,
+}
+
+/// One key the server already has: kept (value never shown), replaced, or removed on save.
+#[component]
+fn KvRow(edits: KvEdits, key: String) -> impl IntoView {
+    let key = StoredValue::new(key);
+    let state = move || key.with_value(|k| edits.get(k));
+    // Redraw only when the row changes mode, so the input survives typing (and keeps focus).
+    let mode = Memo::new(move |_| match state() {
+        None => KvMode::Kept,
+        Some(Value::Null) => KvMode::Removed,
+        Some(_) => KvMode::Replacing,
+    });
+    let removed = move || mode.get() == KvMode::Removed;
+    let typed = move || {
+        state()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    let value = move || {
+        match mode.get() {
+        KvMode::Kept => view! { <span class="kv-val">"•••• (kept)"</span> }.into_any(),
+        KvMode::Removed => view! { <span class="kv-val removed">"removed on save"</span> }.into_any(),
+        KvMode::Replacing => view! {
+            <input type="password" autocomplete="new-password" aria-label=key.with_value(|k| format!("New value for {k}"))
+                prop:value=typed
+                on:input=move |ev| key.with_value(|k| edits.put(k, Value::String(event_target_value(&ev)))) />
+        }
+        .into_any(),
+    }
+    };
+    let toggle_remove = move |_| {
+        key.with_value(|k| {
+            if removed() {
+                edits.drop_edit(k)
+            } else {
+                edits.put(k, Value::Null)
+            }
+        })
+    };
+    view! {
+        <li class="kv-row">
+            <span class="kv-key">{key.get_value()}</span>
+            {value}
+            <button type="button" class="link" on:click=move |_| key.with_value(|k| edits.put(k, Value::String(String::new())))>"Replace"</button>
+            <button type="button" class="link" on:click=toggle_remove>{move || if removed() { "Undo remove" } else { "Remove" }}</button>
+        </li>
+    }
 }
