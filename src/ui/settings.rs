@@ -113,6 +113,7 @@ fn AddConnection(store: Store) -> impl IntoView {
     let base = RwSignal::new(String::new());
     let user = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
+    let token_scheme = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let add = move |_| {
         let (n, url) = (
@@ -128,12 +129,13 @@ fn AddConnection(store: Store) -> impl IntoView {
             return;
         }
         let g = gateway.get_untracked();
+        let (key, pass) = (user.get_untracked(), secret.get_untracked());
         let auth = match g {
-            GatewayKind::Libredesk => Auth::Basic {
-                key: user.get_untracked(),
-                secret: secret.get_untracked(),
-            },
-            _ => Auth::Bearer(secret.get_untracked()),
+            GatewayKind::Libredesk if token_scheme.get_untracked() => {
+                Auth::Token { key, secret: pass }
+            }
+            GatewayKind::Libredesk => Auth::Basic { key, secret: pass },
+            _ => Auth::Bearer(pass),
         };
         let id = format!(
             "{}-{}",
@@ -154,8 +156,8 @@ fn AddConnection(store: Store) -> impl IntoView {
             .loads
             .update(|l| l.push(super::store::LoadState::Loading));
         store.load(store.connections.with_untracked(Vec::len) - 1);
-        for s in [name, base, user, secret] {
-            s.set(String::new());
+        for field in [name, base, user, secret] {
+            field.set(String::new());
         }
         problem.set(None);
     };
@@ -174,6 +176,8 @@ fn AddConnection(store: Store) -> impl IntoView {
             <label>"Base URL"<input type="url" placeholder="https://gateway.example.com" prop:value=move || base.get() on:input=move |ev| base.set(event_target_value(&ev)) /></label>
             <Show when=move || gateway.get() == GatewayKind::Libredesk>
                 <label>"API key"<input type="text" autocomplete="off" prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev)) /></label>
+                <label class="inline"><input type="checkbox" prop:checked=move || token_scheme.get()
+                    on:change=move |ev| token_scheme.set(event_target_checked(&ev)) />"Send as "<code>"token key:secret"</code>" instead of Basic"</label>
             </Show>
             <label>{move || if gateway.get() == GatewayKind::Libredesk { "API secret" } else { "Token" }}
                 <input type="password" autocomplete="new-password" prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev)) />

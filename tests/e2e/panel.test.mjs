@@ -453,6 +453,27 @@ describe('connections and saves', () => {
     await context.close();
   });
 
+  it('adds a Libredesk connection that authenticates with `token key:secret`', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    await page.click('button:has-text("Connections")');
+    const add = page.locator('fieldset:has(legend:text-is("Add a connection"))');
+    await add.locator('select').selectOption('libredesk');
+    await add.locator('input[type=text]').first().fill('Helpdesk (token)');
+    await add.locator('input[type=url]').fill(`${sandbox.url}libredesk`);
+    await add.locator('input[type=text]').nth(1).fill('demo-libredesk-key');
+    await add.locator('input[type=password]').fill('demo-libredesk-secret');
+    await add.locator('input[type=checkbox]').check();
+    await add.locator('button').click();
+    await page.click('[role=dialog] button:has-text("Done")');
+    await openCard(page, 'libredesk-5/openai');
+    await page.fill('#field-api_key', 'sk-through-token-scheme');
+    const { req, res } = await saveAndCapture(page, 'PUT');
+    assert.equal((await req.allHeaders()).authorization, 'token demo-libredesk-key:demo-libredesk-secret');
+    assert.equal(res.status(), 200);
+    assert.deepEqual(sandbox.query('SELECT api_key FROM libredesk_ai'), [{ api_key: 'sk-through-token-scheme' }]);
+    await context.close();
+  });
+
   it('runs two saves of one card one after the other', async () => {
     await sandbox.faults([{ method: 'PATCH', path: '/respan/api/providers/1/', kind: 'latency', ms: 1500, times: null }]);
     const { page, context } = await openPanel(browser, sandbox.url);
