@@ -2,12 +2,14 @@
 
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
-use switchboard_sandbox::{Config, Credentials, Seed};
+use switchboard_sandbox::Seed;
+
+mod common;
 
 struct Sandbox {
     base: String,
     http: Client,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    _running: common::Running,
 }
 
 async fn start() -> Sandbox {
@@ -15,27 +17,11 @@ async fn start() -> Sandbox {
 }
 
 async fn start_with(seed: Seed) -> Sandbox {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let cfg = Config {
-        addr,
-        db: ":memory:".into(),
-        dist: None,
-        seed,
-        credentials: Credentials::default(),
-        cors_origins: vec!["https://admin.example.com".into()],
-        log: false,
-        faults: vec![],
-        fault_control: true,
-    };
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(switchboard_sandbox::serve_on(listener, cfg, async move {
-        let _ = rx.await;
-    }));
+    let running = common::start(seed, ":memory:").await;
     Sandbox {
-        base: format!("http://{addr}"),
+        base: running.base.clone(),
         http: Client::new(),
-        _stop: tx,
+        _running: running,
     }
 }
 

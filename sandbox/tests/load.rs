@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use switchboard_sandbox::{Config, Credentials, Seed};
+use switchboard_sandbox::Seed;
+
+mod common;
 use tokio::sync::Mutex;
 
 const CLIENTS: usize = 16;
@@ -122,28 +124,11 @@ fn temp_db(name: &str) -> (std::path::PathBuf, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_updates_lose_nothing() {
     let (dir, db) = temp_db("inproc");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let cfg = Config {
-        addr,
-        db: db.clone(),
-        dist: None,
-        seed: Seed::Synthetic(CLIENTS * PROVIDERS_PER_CLIENT),
-        credentials: Credentials::default(),
-        cors_origins: vec![],
-        log: false,
-        faults: vec![],
-        fault_control: false,
-    };
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(switchboard_sandbox::serve_on(listener, cfg, async move {
-        let _ = rx.await;
-    }));
+    let server = common::start(Seed::Synthetic(CLIENTS * PROVIDERS_PER_CLIENT), &db).await;
     let started = Instant::now();
-    let (seen, acked, errors) = run_load(format!("http://{addr}"), usize::MAX).await;
+    let (seen, acked, errors) = run_load(server.base.clone(), usize::MAX).await;
     let secs = started.elapsed().as_secs_f64();
-    let _ = tx.send(());
-    let _ = server.await;
+    drop(server);
     let conn = rusqlite::Connection::open(&db).unwrap();
     let mut lost = 0;
     for (p, s) in &seen {

@@ -4,28 +4,9 @@
 
 use reqwest::{Client, Method};
 use serde_json::{json, Value};
-use switchboard_sandbox::{Config, Credentials, Seed, OPENAPI};
+use switchboard_sandbox::{Seed, OPENAPI};
 
-async fn start() -> (String, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let cfg = Config {
-        addr,
-        db: ":memory:".into(),
-        dist: None,
-        seed: Seed::Demo,
-        credentials: Credentials::default(),
-        cors_origins: vec![],
-        log: false,
-        faults: vec![],
-        fault_control: true,
-    };
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(switchboard_sandbox::serve_on(listener, cfg, async move {
-        let _ = rx.await;
-    }));
-    (format!("http://{addr}"), tx)
-}
+mod common;
 
 fn doc(gateway: &str) -> Value {
     let text = OPENAPI.iter().find(|(n, _)| *n == gateway).unwrap().1;
@@ -91,7 +72,8 @@ fn call(
 
 #[tokio::test]
 async fn every_documented_answer_conforms() {
-    let (base, _stop) = start().await;
+    let sandbox = common::start(Seed::Demo, ":memory:").await;
+    let base = sandbox.base.clone();
     let http = Client::new();
     let rf = Some("Bearer demo-refactor-token");
     let ld = Some("token demo-libredesk-key:demo-libredesk-secret");
@@ -423,7 +405,8 @@ async fn every_documented_answer_conforms() {
 
 #[tokio::test]
 async fn the_documents_are_served_and_are_openapi_3_1() {
-    let (base, _stop) = start().await;
+    let sandbox = common::start(Seed::Demo, ":memory:").await;
+    let base = sandbox.base.clone();
     for (name, _) in OPENAPI {
         let v: Value = reqwest::get(format!("{base}/openapi/{name}.json"))
             .await
