@@ -37,6 +37,20 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
     reply(status, json!({"error": message.into()}))
 }
 
+/// The answer refusing a request: a bad bearer token, or (item routes) an unknown slug.
+fn refusal(s: &Shared, headers: &HeaderMap, provider: Option<&str>) -> Option<Response> {
+    if !bearer_ok(headers, &s.creds.refactor_token) {
+        return Some(error(StatusCode::UNAUTHORIZED, "Unauthorized"));
+    }
+    match provider {
+        Some(p) if !PROVIDERS.contains(&p) => Some(error(
+            StatusCode::BAD_REQUEST,
+            format!("Invalid provider: {p}"),
+        )),
+        _ => None,
+    }
+}
+
 fn not_found(provider: &str) -> Response {
     reply(
         StatusCode::NOT_FOUND,
@@ -70,8 +84,8 @@ fn load(conn: &rusqlite::Connection, provider: &str) -> rusqlite::Result<Option<
 }
 
 async fn list(State(s): State<Shared>, headers: HeaderMap) -> Response {
-    if !bearer_ok(&headers, &s.creds.refactor_token) {
-        return error(StatusCode::UNAUTHORIZED, "Unauthorized");
+    if let Some(refused) = refusal(&s, &headers, None) {
+        return refused;
     }
     let db = lock(&s);
     let rows = db
@@ -97,14 +111,8 @@ async fn read(
     headers: HeaderMap,
     Path(provider): Path<String>,
 ) -> Response {
-    if !bearer_ok(&headers, &s.creds.refactor_token) {
-        return error(StatusCode::UNAUTHORIZED, "Unauthorized");
-    }
-    if !PROVIDERS.contains(&provider.as_str()) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            format!("Invalid provider: {provider}"),
-        );
+    if let Some(refused) = refusal(&s, &headers, Some(&provider)) {
+        return refused;
     }
     match load(&lock(&s), &provider) {
         Ok(Some((enabled, creds))) => reply(StatusCode::OK, config(&provider, enabled, &creds)),
@@ -119,14 +127,8 @@ async fn update(
     Path(provider): Path<String>,
     body: Bytes,
 ) -> Response {
-    if !bearer_ok(&headers, &s.creds.refactor_token) {
-        return error(StatusCode::UNAUTHORIZED, "Unauthorized");
-    }
-    if !PROVIDERS.contains(&provider.as_str()) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            format!("Invalid provider: {provider}"),
-        );
+    if let Some(refused) = refusal(&s, &headers, Some(&provider)) {
+        return refused;
     }
     let body = match json_object(&body) {
         Ok(b) => b,
