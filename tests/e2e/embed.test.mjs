@@ -3,13 +3,7 @@
 // <switchboard-panel> custom element on a host page with hostile global CSS.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
-import { CANARY, freePort, launch, startSandbox } from './harness.mjs';
-
-const DIST = process.env.DIST;
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+import { CANARY, launch, startSandbox, staticHost } from './harness.mjs';
 
 let sandbox;
 let browser;
@@ -61,22 +55,15 @@ before(async () => {
   sandbox = await startSandbox();
   api = sandbox.url.replace(/\/$/, '');
   browser = await launch();
-  port = await freePort();
-  server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (path === '/host/iframe.html') return res.writeHead(200, { 'Content-Type': 'text/html' }).end(iframePage());
-    if (path === '/host/element.html') return res.writeHead(200, { 'Content-Type': 'text/html' }).end(elementPage());
-    if (path === '/admin/llm/switchboard.json') return res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(panelConfig()));
-    if (!path.startsWith('/admin/llm/')) return res.writeHead(404).end();
-    const file = normalize(join(DIST, path.slice('/admin/llm/'.length)));
-    if (!file.startsWith(DIST)) return res.writeHead(403).end();
-    try {
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream' }).end(await readFile(file));
-    } catch {
-      res.writeHead(404).end();
-    }
+  server = await staticHost({
+    mounts: ['/admin/llm/'],
+    pages: {
+      '/host/iframe.html': () => ({ type: 'text/html', body: iframePage() }),
+      '/host/element.html': () => ({ type: 'text/html', body: elementPage() }),
+      '/admin/llm/switchboard.json': () => ({ type: 'application/json', body: JSON.stringify(panelConfig()) }),
+    },
   });
-  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  port = server.port;
 });
 
 after(async () => {

@@ -3,9 +3,11 @@
 // what the server stored and what the page shows.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const SANDBOX = process.env.SANDBOX;
@@ -137,4 +139,35 @@ export async function leakSurfaces(page, consoleLines) {
     };
   });
   return { ...inPage, console: consoleLines.join('\n') };
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+
+/**
+ * A plain static server (not the sandbox) on a free port. `pages` maps exact paths to
+ * functions giving `{ type, body }`; any other path under one of `mounts` is a file of dist/
+ * (the mount itself is index.html). `headers()` is added to every answer.
+ */
+export async function staticHost({ mounts, pages = {}, headers = () => ({}) }) {
+  const port = await freePort();
+  const server = createHttpServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const h = headers();
+    const page = pages[path];
+    if (page) {
+      const { type, body } = page();
+      return res.writeHead(200, { ...h, 'Content-Type': type }).end(body);
+    }
+    const mount = mounts.find((m) => path.startsWith(m));
+    if (!mount) return res.writeHead(404, h).end();
+    const file = normalize(join(DIST, path.slice(mount.length) || 'index.html'));
+    if (!file.startsWith(DIST)) return res.writeHead(403, h).end();
+    try {
+      return res.writeHead(200, { ...h, 'Content-Type': TYPES[extname(file)] || 'application/octet-stream' }).end(await readFile(file));
+    } catch {
+      return res.writeHead(404, h).end();
+    }
+  });
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  return { port, close: () => server.close() };
 }

@@ -3,12 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
-import { freePort, launch, startSandbox } from './harness.mjs';
-
-const DIST = process.env.DIST;
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+import { freePort, launch, startSandbox, staticHost } from './harness.mjs';
 
 let sandbox;
 let browser;
@@ -57,31 +52,17 @@ before(async () => {
   await new Promise((r) => bare.listen(barePort, '127.0.0.1', r));
   noCors = `http://127.0.0.1:${barePort}`;
   closed = `http://127.0.0.1:${await freePort()}`;
-  const port = await freePort();
-  origin = `http://localhost:${port}`;
-  server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, origin).pathname);
-    const mount = ['/admin/llm/', '/broken/', '/cors/'].find((m) => path.startsWith(m));
-    if (!mount) { res.writeHead(404).end(); return; }
-    const rest = path.slice(mount.length) || 'index.html';
-    const headers = { 'Content-Security-Policy': csp() };
-    if (rest === 'switchboard.json') {
-      const body = mount === '/broken/'
-        ? '{"connections": [{"id": "x", "dialect": "refactor", "base_url": "ftp://nope"}], "colour": 1}'
-        : JSON.stringify(mount === '/cors/' ? corsConfig() : panelConfig());
-      res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(body);
-      return;
-    }
-    const file = normalize(join(DIST, rest));
-    if (!file.startsWith(DIST)) { res.writeHead(403).end(); return; }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] || 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404, headers).end();
-    }
+  const json = (make) => () => ({ type: 'application/json', body: typeof make === 'string' ? make : JSON.stringify(make()) });
+  server = await staticHost({
+    mounts: ['/admin/llm/', '/broken/', '/cors/'],
+    pages: {
+      '/admin/llm/switchboard.json': json(panelConfig),
+      '/cors/switchboard.json': json(corsConfig),
+      '/broken/switchboard.json': json('{"connections": [{"id": "x", "dialect": "refactor", "base_url": "ftp://nope"}], "colour": 1}'),
+    },
+    headers: () => ({ 'Content-Security-Policy': csp() }),
   });
-  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  origin = `http://localhost:${server.port}`;
 });
 
 after(async () => {
