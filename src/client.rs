@@ -25,25 +25,32 @@ pub struct Answer {
 /// Every call the gateways document is idempotent (GET, and PUT/PATCH that set absolute
 /// values), so network failures, timeouts, 429 and 502/503/504 are retried with jittered
 /// backoff, honouring `Retry-After`; a 4xx never is. `on_retry` is told before each retry.
-pub async fn execute(
-    req: &HttpRequest,
+///
+/// The first attempt leaves when this is called, not when the future is first polled: a
+/// list request is on the wire while the view that will show its answer is being built.
+pub fn execute(
+    req: HttpRequest,
     timeout_ms: u32,
     read_error: impl Fn(u16, &str) -> ApiError,
     on_retry: impl Fn(u32, &ApiError),
-) -> Result<Answer, ApiError> {
-    let mut attempt = 1;
-    loop {
-        let result = attempt_once(req, timeout_ms, &read_error).await;
-        match result {
-            Err(e) if e.retryable() && attempt < MAX_ATTEMPTS => {
-                on_retry(attempt, &e);
-                let backoff = e
-                    .retry_after
-                    .map_or_else(|| jittered(attempt), |s| s.min(30) * 1000);
-                sleep(backoff).await;
-                attempt += 1;
+) -> impl std::future::Future<Output = Result<Answer, ApiError>> {
+    let first = Attempt::start(&req, timeout_ms);
+    async move {
+        let mut attempt = first;
+        let mut n = 1;
+        loop {
+            match attempt.finish(&req, timeout_ms, &read_error).await {
+                Err(e) if e.retryable() && n < MAX_ATTEMPTS => {
+                    on_retry(n, &e);
+                    let backoff = e
+                        .retry_after
+                        .map_or_else(|| jittered(n), |s| s.min(30) * 1000);
+                    sleep(backoff).await;
+                    n += 1;
+                    attempt = Attempt::start(&req, timeout_ms);
+                }
+                other => return other,
             }
-            other => return other,
         }
     }
 }
@@ -63,103 +70,148 @@ pub async fn sleep(ms: u32) {
     let _ = JsFuture::from(promise).await;
 }
 
-async fn attempt_once(
-    req: &HttpRequest,
-    timeout_ms: u32,
-    read_error: &impl Fn(u16, &str) -> ApiError,
-) -> Result<Answer, ApiError> {
-    let controller = web_sys::AbortController::new().ok();
-    let signal = controller.as_ref().map(web_sys::AbortController::signal);
-    let timer = controller.as_ref().and_then(|c| {
-        let c = c.clone();
-        let abort = Closure::once_into_js(move || c.abort());
-        web_sys::window()?
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                abort.unchecked_ref(),
-                timeout_ms as i32,
-            )
-            .ok()
-    });
-    let mut builder = RequestBuilder::new(&req.url).method(match req.method {
-        Method::Get => gloo_net::http::Method::GET,
-        Method::Put => gloo_net::http::Method::PUT,
-        Method::Patch => gloo_net::http::Method::PATCH,
-    });
-    for (k, v) in req.wire_headers() {
-        builder = builder.header(&k, &v);
-    }
-    // Admin data must be current, and Chrome holds a GET behind an in-flight PUT/PATCH to
-    // the same URL while it owns the cache entry: bypass the HTTP cache entirely.
-    builder = builder
-        .abort_signal(signal.as_ref())
-        .cache(web_sys::RequestCache::NoStore);
-    let built = match &req.body {
-        Some(b) => builder.body(b.to_string()),
-        None => builder.build(),
-    }
-    .map_err(|e| {
-        ApiError::new(
-            ErrorKind::Network,
-            format!("The request could not be prepared: {e}."),
-        )
-    })?;
-    let sent = built.send().await;
-    let clear = || {
-        if let (Some(id), Some(w)) = (timer, web_sys::window()) {
-            w.clear_timeout_with_handle(id);
+/// One attempt on the wire: the pending fetch, and what aborts it when time is up.
+struct Attempt {
+    fetch: Result<JsFuture, ApiError>,
+    signal: Option<web_sys::AbortSignal>,
+    timer: Option<i32>,
+}
+
+impl Attempt {
+    /// Sends the request now and arms its timeout.
+    fn start(req: &HttpRequest, timeout_ms: u32) -> Attempt {
+        let controller = web_sys::AbortController::new().ok();
+        let signal = controller.as_ref().map(web_sys::AbortController::signal);
+        let timer = controller.as_ref().and_then(|c| {
+            let c = c.clone();
+            let abort = Closure::once_into_js(move || c.abort());
+            web_sys::window()?
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    abort.unchecked_ref(),
+                    timeout_ms as i32,
+                )
+                .ok()
+        });
+        let mut builder = RequestBuilder::new(&req.url).method(match req.method {
+            Method::Get => gloo_net::http::Method::GET,
+            Method::Put => gloo_net::http::Method::PUT,
+            Method::Patch => gloo_net::http::Method::PATCH,
+        });
+        for (k, v) in req.wire_headers() {
+            builder = builder.header(&k, &v);
         }
-    };
-    let resp = match sent {
-        Ok(r) => r,
-        Err(_) if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) => {
-            return Err(ApiError::new(
-                ErrorKind::Timeout,
-                format!(
-                    "The gateway did not answer within {:.1} seconds.",
-                    f64::from(timeout_ms) / 1000.0
-                ),
-            ))
-        }
-        Err(_) => {
-            clear();
-            return Err(classify_fetch_failure(&req.url).await);
-        }
-    };
-    let status = resp.status();
-    let retry_after = resp
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.trim().parse::<u32>().ok());
-    let body = resp.text().await;
-    clear();
-    let body = match body {
-        Ok(b) if b.len() > MAX_BODY => {
-            return Err(ApiError::bad_response(
-                status,
-                "the answer is larger than 8 MB",
-            ))
-        }
-        Ok(b) => b,
-        Err(_) if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) => {
-            return Err(ApiError::new(
-                ErrorKind::Timeout,
-                "The gateway's answer did not finish in time.",
-            ))
-        }
-        Err(_) => {
-            return Err(ApiError::new(
+        // Admin data must be current, and Chrome holds a GET behind an in-flight PUT/PATCH
+        // to the same URL while it owns the cache entry: bypass the HTTP cache entirely.
+        builder = builder
+            .abort_signal(signal.as_ref())
+            .cache(web_sys::RequestCache::NoStore);
+        let built = match &req.body {
+            Some(b) => builder.body(b.to_string()),
+            None => builder.build(),
+        };
+        let fetch = match (built, web_sys::window()) {
+            (Ok(r), Some(w)) => Ok(JsFuture::from(
+                w.fetch_with_request(&web_sys::Request::from(r)),
+            )),
+            (Err(e), _) => Err(ApiError::new(
                 ErrorKind::Network,
-                "The connection dropped while the answer was arriving.",
-            ))
+                format!("The request could not be prepared: {e}."),
+            )),
+            (_, None) => Err(ApiError::new(ErrorKind::Network, "No window to send from.")),
+        };
+        Attempt {
+            fetch,
+            signal,
+            timer,
         }
-    };
-    if (200..300).contains(&status) {
-        Ok(Answer { status, body })
-    } else {
-        let mut e = read_error(status, &body);
-        e.retry_after = retry_after;
-        Err(e)
     }
+
+    fn timed_out(&self) -> bool {
+        self.signal
+            .as_ref()
+            .is_some_and(web_sys::AbortSignal::aborted)
+    }
+
+    /// Waits for the answer and reads it whole.
+    async fn finish(
+        mut self,
+        req: &HttpRequest,
+        timeout_ms: u32,
+        read_error: &impl Fn(u16, &str) -> ApiError,
+    ) -> Result<Answer, ApiError> {
+        let timer = self.timer;
+        let clear = || {
+            if let (Some(id), Some(w)) = (timer, web_sys::window()) {
+                w.clear_timeout_with_handle(id);
+            }
+        };
+        let sent = match self.fetch {
+            Ok(ref mut f) => f.await,
+            Err(ref e) => {
+                clear();
+                return Err(e.clone());
+            }
+        };
+        let resp = match sent.map(|r| r.dyn_into::<web_sys::Response>()) {
+            Ok(Ok(r)) => gloo_net::http::Response::from(r),
+            _ if self.timed_out() => {
+                return Err(ApiError::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "The gateway did not answer within {} seconds.",
+                        seconds(timeout_ms)
+                    ),
+                ))
+            }
+            _ => {
+                clear();
+                return Err(classify_fetch_failure(&req.url).await);
+            }
+        };
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.trim().parse::<u32>().ok());
+        // Bytes, not text: one copy into wasm memory instead of decoding to a JS string
+        // and encoding it back (several MB for a large list).
+        let body = resp.binary().await;
+        clear();
+        let body = match body {
+            Ok(b) if b.len() > MAX_BODY => {
+                return Err(ApiError::bad_response(
+                    status,
+                    "the answer is larger than 8 MB",
+                ))
+            }
+            Ok(b) => String::from_utf8(b)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            Err(_) if self.timed_out() => {
+                return Err(ApiError::new(
+                    ErrorKind::Timeout,
+                    "The gateway's answer did not finish in time.",
+                ))
+            }
+            Err(_) => {
+                return Err(ApiError::new(
+                    ErrorKind::Network,
+                    "The connection dropped while the answer was arriving.",
+                ))
+            }
+        };
+        if (200..300).contains(&status) {
+            Ok(Answer { status, body })
+        } else {
+            let mut e = read_error(status, &body);
+            e.retry_after = retry_after;
+            Err(e)
+        }
+    }
+}
+
+/// Milliseconds as seconds with one decimal, without pulling in float formatting.
+fn seconds(ms: u32) -> String {
+    format!("{}.{}", ms / 1000, ms % 1000 / 100)
 }
 
 /// A fetch that fails gives the page no reason. An opaque `no-cors` probe tells a server

@@ -12,7 +12,10 @@ let html = readFileSync(indexPath, 'utf8');
 // into a file named after its hash.
 const inline = html.match(/<script type="module">([\s\S]*?)<\/script>/);
 if (inline) {
-  const js = inline[1].trim() + '\n';
+  // Read the configuration while the wasm downloads and compiles: the app takes this
+  // promise (src/ui/app.rs, PREFETCH) instead of asking again once it runs.
+  const prefetch = "globalThis.switchboardConfig ??= fetch('switchboard.json').then(async (r) => [r.status, await r.text()]);\n";
+  const js = prefetch + inline[1].trim() + '\n';
   const name = `boot-${createHash('sha256').update(js).digest('hex').slice(0, 16)}.js`;
   writeFileSync(join(dist, name), js);
   html = html.replace(inline[0], `<script type="module" src="./${name}"></script>`);

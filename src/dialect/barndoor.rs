@@ -53,59 +53,80 @@ pub struct Barndoor;
 
 const BASE: &str = "/api/llm-gateway/admin/providers";
 
-fn opt_str(v: &Value, key: &str) -> Result<Value, ApiError> {
-    match v.get(key) {
-        None | Some(Value::Null) => Ok(Value::Null),
-        Some(s @ Value::String(_)) => Ok(s.clone()),
-        Some(_) => Err(ApiError::bad_response(
+/// Members kept from an answer, with the types each may have.
+const TEXT: [&str; 9] = [
+    "id",
+    "org_id",
+    "name",
+    "model_provider",
+    "auth_type",
+    "base_url",
+    "catalog_id",
+    "connection_id",
+    "catalog_slug",
+];
+const WHOLE: [&str; 2] = ["request_timeout_secs", "stream_idle_timeout_secs"];
+
+fn check(v: &Value, key: &str) -> Result<(), ApiError> {
+    let fits = match v.get(key) {
+        None | Some(Value::Null) => true,
+        Some(x) if TEXT.contains(&key) => x.is_string(),
+        Some(x) => x.as_i64().is_some(),
+    };
+    if fits {
+        Ok(())
+    } else if TEXT.contains(&key) {
+        Err(ApiError::bad_response(
             200,
             format_args!("\"{key}\" is not text or null"),
-        )),
-    }
-}
-
-fn opt_int(v: &Value, key: &str) -> Result<Value, ApiError> {
-    match v.get(key) {
-        None | Some(Value::Null) => Ok(Value::Null),
-        Some(n) if n.as_i64().is_some() => Ok(n.clone()),
-        Some(_) => Err(ApiError::bad_response(
+        ))
+    } else {
+        Err(ApiError::bad_response(
             200,
             format_args!("\"{key}\" is not a whole number or null"),
-        )),
+        ))
     }
 }
 
-fn parse_provider(v: &Value) -> Result<Provider, ApiError> {
-    let id = req_str(v, "id")?;
-    let name = req_str(v, "name")?;
-    let model_provider = req_str(v, "model_provider")?;
+fn parse_provider(v: Value) -> Result<Provider, ApiError> {
+    let id = req_str(&v, "id")?;
+    let name = req_str(&v, "name")?;
+    let model_provider = req_str(&v, "model_provider")?;
     let enabled = v
         .get("enabled")
         .and_then(Value::as_bool)
         .ok_or_else(|| ApiError::bad_response(200, "\"enabled\" is not true or false"))?;
-    let settings = match v.get("settings") {
-        Some(Value::Object(m)) => Value::Object(m.clone()),
-        None | Some(Value::Null) => Value::Object(Map::new()),
-        Some(_) => return Err(ApiError::bad_response(200, "\"settings\" is not an object")),
+    if !matches!(
+        v.get("settings"),
+        None | Some(Value::Null | Value::Object(_))
+    ) {
+        return Err(ApiError::bad_response(200, "\"settings\" is not an object"));
+    }
+    for key in TEXT.iter().chain(&WHOLE) {
+        check(&v, key)?;
+    }
+    // Checked: keep the answer's own map (no copy of its text), minus unknown members,
+    // with absent ones as null.
+    let Value::Object(mut values) = v else {
+        return Err(ApiError::bad_response(200, "expected an object"));
     };
-    let mut values = Map::new();
-    for key in [
-        "id",
-        "org_id",
-        "name",
-        "model_provider",
-        "auth_type",
-        "base_url",
-    ] {
-        values.insert(key.into(), opt_str(v, key)?);
+    values.retain(|k, _| {
+        TEXT.contains(&k.as_str())
+            || WHOLE.contains(&k.as_str())
+            || k == "enabled"
+            || k == "settings"
+    });
+    for key in TEXT.iter().chain(&WHOLE) {
+        if !values.contains_key(*key) {
+            values.insert((*key).to_owned(), Value::Null);
+        }
     }
-    values.insert("enabled".into(), Value::Bool(enabled));
-    values.insert("settings".into(), settings);
-    for key in ["catalog_id", "connection_id", "catalog_slug"] {
-        values.insert(key.into(), opt_str(v, key)?);
-    }
-    for key in ["request_timeout_secs", "stream_idle_timeout_secs"] {
-        values.insert(key.into(), opt_int(v, key)?);
+    match values.get_mut("settings") {
+        Some(s @ Value::Null) => *s = Value::Object(Map::new()),
+        Some(_) => {}
+        None => {
+            values.insert("settings".into(), Value::Object(Map::new()));
+        }
     }
     // The key is never returned, so whether one is set cannot be known.
     let key_state = SecretState::Unknown;
@@ -183,7 +204,7 @@ impl Dialect for Barndoor {
         Method::Put
     }
 
-    fn parse_one(&self, item: &Value) -> Result<Provider, ApiError> {
+    fn parse_one(&self, item: Value) -> Result<Provider, ApiError> {
         parse_provider(item)
     }
 }

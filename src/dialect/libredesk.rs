@@ -117,8 +117,8 @@ impl Dialect for Libredesk {
         Method::Put
     }
 
-    fn parse_one(&self, data: &Value) -> Result<Provider, ApiError> {
-        parse_config(data)
+    fn parse_one(&self, data: Value) -> Result<Provider, ApiError> {
+        parse_config(&data)
     }
 }
 

@@ -115,8 +115,8 @@ impl Dialect for Refactor {
         Method::Put
     }
 
-    fn parse_one(&self, item: &Value) -> Result<Provider, ApiError> {
-        parse_config(item)
+    fn parse_one(&self, item: Value) -> Result<Provider, ApiError> {
+        parse_config(&item)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::{req_str, Dialect, GatewayKind};
 use crate::model::{ApiError, Change, Field, FieldKind, Method, Provider, SecretState};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Fields a managed provider does not let anyone change.
@@ -25,30 +25,43 @@ fn id_text(v: Option<&Value>) -> Option<String> {
     }
 }
 
-fn parse_provider(v: &Value) -> Result<Provider, ApiError> {
+fn parse_provider(v: Value) -> Result<Provider, ApiError> {
     let id = id_text(v.get("id")).ok_or_else(|| ApiError::bad_response(200, "missing \"id\""))?;
-    let name = req_str(v, "provider_name")?;
-    let mut values = Map::new();
-    values.insert("id".into(), Value::String(id.clone()));
-    values.insert("provider_name".into(), Value::String(name.clone()));
-    for key in ["provider_id", "created_at", "updated_at"] {
-        if let Some(s) = v.get(key).and_then(Value::as_str) {
-            values.insert(key.into(), Value::String(s.to_owned()));
-        }
-    }
+    let name = req_str(&v, "provider_name")?;
     let managed = v
         .get("is_managed")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    values.insert("is_managed".into(), Value::Bool(managed));
+    let kind = v
+        .get("provider_id")
+        .and_then(Value::as_str)
+        .unwrap_or("custom")
+        .to_owned();
+    // Keep the answer's own map (no copy of its text): the id as text, the flag as a
+    // boolean, the other members only when they are text.
+    let Value::Object(mut values) = v else {
+        return Err(ApiError::bad_response(200, "expected an object"));
+    };
+    values.retain(|k, v| match k.as_str() {
+        "id" | "provider_name" | "is_managed" => true,
+        "provider_id" | "created_at" | "updated_at" => v.is_string(),
+        _ => false,
+    });
+    for (key, value) in [
+        ("id", Value::String(id.clone())),
+        ("is_managed", Value::Bool(managed)),
+    ] {
+        match values.get_mut(key) {
+            Some(slot) => *slot = value,
+            None => {
+                values.insert(key.to_owned(), value);
+            }
+        }
+    }
     Ok(Provider {
         id,
         name,
-        kind: v
-            .get("provider_id")
-            .and_then(Value::as_str)
-            .unwrap_or("custom")
-            .to_owned(),
+        kind,
         enabled: None,
         values,
         secrets: BTreeMap::from([
@@ -120,7 +133,7 @@ impl Dialect for Respan {
         Method::Patch
     }
 
-    fn parse_one(&self, item: &Value) -> Result<Provider, ApiError> {
+    fn parse_one(&self, item: Value) -> Result<Provider, ApiError> {
         parse_provider(item)
     }
 }

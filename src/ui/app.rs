@@ -32,17 +32,18 @@ pub fn App(
     let embed = embedded || embed::requested_by_url();
     let loaded = RwSignal::new(None::<Result<config::Config, Vec<String>>>);
     spawn_local(async move {
-        let result = match gloo_net::http::Request::get(&config_url).send().await {
-            Ok(r) if r.ok() => match r.text().await {
-                Ok(t) => config::parse(&t),
-                Err(e) => Err(vec![format!("{CONFIG_URL} could not be read: {e}")]),
-            },
-            Ok(r) => Err(vec![format!(
-                "{CONFIG_URL} was not found next to index.html (status {}).",
-                r.status()
+        let answer = match take_prefetched(&config_url) {
+            Some(early) => prefetched(early).await,
+            None => fetched(&config_url).await,
+        };
+        let result = match answer {
+            Ok((status, text)) if (200..300).contains(&status) => config::parse(&text),
+            Ok((status, _)) => Err(vec![format!(
+                "{CONFIG_URL} was not found next to index.html (status {status})."
             )]),
             Err(e) => Err(vec![format!("{CONFIG_URL} could not be fetched: {e}")]),
         };
+        super::dom::mark_once("switchboard:config");
         loaded.set(Some(result));
     });
     move || match loaded.get() {
@@ -57,6 +58,45 @@ pub fn App(
                 embed=embed allowed_origins=cfg.ui.allowed_parent_origins /> }.into_any()
         }
     }
+}
+
+/// The page's loader starts reading the configuration while the wasm downloads and
+/// compiles (`tools/postbuild.mjs`) and leaves the promise here; taken once.
+const PREFETCH: &str = "switchboardConfig";
+
+fn take_prefetched(url: &str) -> Option<js_sys::Promise> {
+    use wasm_bindgen::JsCast;
+    if url != CONFIG_URL {
+        return None;
+    }
+    let global = js_sys::global();
+    let key = wasm_bindgen::JsValue::from_str(PREFETCH);
+    let early = js_sys::Reflect::get(&global, &key).ok()?.dyn_into().ok()?;
+    let _ = js_sys::Reflect::delete_property(global.unchecked_ref::<js_sys::Object>(), &key);
+    Some(early)
+}
+
+/// Status and text of the loader's read, which resolves to `[status, text]`.
+async fn prefetched(early: js_sys::Promise) -> Result<(u16, String), String> {
+    let v = wasm_bindgen_futures::JsFuture::from(early)
+        .await
+        .map_err(|_| "the network request failed".to_owned())?;
+    let pair = js_sys::Array::from(&v);
+    let status = pair.get(0).as_f64().map_or(0, |s| s as u16);
+    let text = pair
+        .get(1)
+        .as_string()
+        .ok_or_else(|| "the answer was not text".to_owned())?;
+    Ok((status, text))
+}
+
+async fn fetched(url: &str) -> Result<(u16, String), String> {
+    let r = gloo_net::http::Request::get(url)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let text = r.text().await.map_err(|e| e.to_string())?;
+    Ok((r.status(), text))
 }
 
 #[component]
@@ -94,6 +134,7 @@ pub fn Panel(
     let timeout_ms = timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS);
     let store = Store::new(connections, read_only, timeout_ms, on_saved);
     store.load_all();
+    super::dom::mark_once("switchboard:lists");
     if embed && embed::in_frame() {
         embed::report_height(allowed_origins.clone());
     }

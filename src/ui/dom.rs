@@ -26,3 +26,15 @@ pub fn query(root: &Node, selector: &str) -> Option<Element> {
     root.dyn_ref::<Document>()
         .and_then(|d| d.query_selector(selector).ok().flatten())
 }
+
+/// Sets a performance mark the first time only; the benchmark reads them to split the
+/// time to the first card: `switchboard:config` (configuration read), `switchboard:lists`
+/// (list requests sent), `switchboard:cards` (the first connection's cards in),
+/// `switchboard:loaded` (every connection answered).
+pub fn mark_once(name: &str) {
+    if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+        if perf.get_entries_by_name(name).length() == 0 {
+            let _ = perf.mark(name);
+        }
+    }
+}

@@ -145,18 +145,15 @@ pub fn Grid(
 ) -> impl IntoView {
     let viewport = NodeRef::<html::Div>::new();
     let scroll_top = RwSignal::new(0.0f64);
-    let size = RwSignal::new((1200.0f64, 800.0f64));
-    let measure = move || {
-        if let Some(el) = viewport.get_untracked() {
-            size.set((f64::from(el.client_width()), f64::from(el.client_height())));
-        }
-    };
+    // The window's size is a first guess that costs no layout; the observer corrects it
+    // once layout has run, before that frame is painted. Reading the viewport's size
+    // here instead would force a layout of the page before any card exists.
+    let size = RwSignal::new(window_size());
     Effect::new(move |_| {
-        if viewport.get().is_some() {
-            measure();
+        if let Some(el) = viewport.get() {
+            observe_size(el.into(), size);
         }
     });
-    let _resize = window_event_listener(leptos::ev::resize, move |_| measure());
 
     let columns = move || (((size.get().0 + GAP) / (MIN_CARD_WIDTH + GAP)).floor() as usize).max(1);
     let rows = move || visible.with(Vec::len).div_ceil(columns());
@@ -246,6 +243,35 @@ pub fn Grid(
             </Show>
         </div>
     }
+}
+
+fn window_size() -> (f64, f64) {
+    let dim = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>, or: f64| {
+        v.ok().and_then(|v| v.as_f64()).unwrap_or(or)
+    };
+    web_sys::window().map_or((1200.0, 800.0), |w| {
+        (dim(w.inner_width(), 1200.0), dim(w.inner_height(), 800.0))
+    })
+}
+
+/// Keeps `size` at the element's client size for as long as the element lives.
+fn observe_size(el: web_sys::Element, size: RwSignal<(f64, f64)>) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let target = el.clone();
+    let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |_| {
+        let now = (
+            f64::from(target.client_width()),
+            f64::from(target.client_height()),
+        );
+        if size.try_get_untracked() != Some(now) {
+            let _ = size.try_set(now);
+        }
+    });
+    if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+        observer.observe(&el);
+    }
+    // The observer and its callback go with the element: the grid's viewport is made once.
+    on_resize.forget();
 }
 
 /// Moves keyboard focus `step` cards from the focused one.

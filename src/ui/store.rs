@@ -71,6 +71,9 @@ pub struct Toast {
     pub text: String,
 }
 
+/// One connection's list answer, as cards, waiting for the frame: (connection index, cards).
+type Arrival = (usize, Result<Vec<Card>, ApiError>);
+
 /// The whole panel's state. `Copy`: every field is an arena handle.
 #[derive(Clone, Copy)]
 pub struct Store {
@@ -83,6 +86,8 @@ pub struct Store {
     pub read_only: bool,
     /// Cards with a save on the wire.
     in_flight: StoredValue<std::collections::BTreeSet<String>>,
+    /// Lists answered since the last frame; applied together, just before it is painted.
+    arrived: StoredValue<Vec<Arrival>>,
     /// Per-attempt time limit of every call, in milliseconds.
     pub timeout_ms: u32,
     /// Called after every successful save (embedding hosts listen through it).
@@ -115,6 +120,7 @@ impl Store {
             toasts: RwSignal::new(Vec::new()),
             read_only,
             in_flight: StoredValue::new(Default::default()),
+            arrived: StoredValue::new(Vec::new()),
             timeout_ms,
             on_saved,
         }
@@ -176,44 +182,85 @@ impl Store {
                 *s = LoadState::Loading;
             }
         });
+        let dialect = conn.gateway.dialect();
+        // Started here, not inside the task: the request leaves before the view is built.
+        let answer = client::execute(
+            dialect.list_request(&conn),
+            store.timeout_ms,
+            |s, b| dialect.parse_error(s, b),
+            |_, _| {},
+        );
         spawn_local(async move {
-            let dialect = conn.gateway.dialect();
-            let req = dialect.list_request(&conn);
-            let result = client::execute(
-                &req,
-                store.timeout_ms,
-                |s, b| dialect.parse_error(s, b),
-                |_, _| {},
-            )
-            .await
-            .and_then(|a| dialect.parse_list(&a.body));
-            let state = match result {
-                Ok(providers) => {
-                    let fresh: Vec<Card> = providers
-                        .into_iter()
-                        .map(|p| Card::new(idx, &conn.id, conn.gateway.label(), p))
-                        .collect();
-                    store.cards.update(|cards| {
-                        cards.retain(|c| c.conn != idx);
-                        cards.extend(fresh);
-                    });
-                    LoadState::Ready
-                }
-                Err(e) => LoadState::Failed(e),
-            };
-            store.loads.update(|l| {
+            let result = answer.await.and_then(|a| dialect.parse_list(&a.body));
+            let fresh = result.map(|providers| {
+                providers
+                    .into_iter()
+                    .map(|p| Card::new(idx, &conn.id, conn.gateway.label(), p))
+                    .collect()
+            });
+            store.arrive(idx, fresh);
+        });
+    }
+
+    /// Queues a connection's answer. Answers that land before the next frame (the lists
+    /// are requested together) become one update: one sort and one render instead of one
+    /// each. The last answer expected applies them at once, without waiting for the frame.
+    fn arrive(&self, idx: usize, fresh: Result<Vec<Card>, ApiError>) {
+        let Some(queued) = self.arrived.try_update_value(|a| {
+            a.push((idx, fresh));
+            a.len()
+        }) else {
+            return;
+        };
+        let loading = self
+            .loads
+            .with_untracked(|l| l.iter().filter(|s| matches!(s, LoadState::Loading)).count());
+        if queued >= loading {
+            self.apply_arrived();
+        } else if queued == 1 {
+            let store = *self;
+            request_animation_frame(move || store.apply_arrived());
+        }
+    }
+
+    fn apply_arrived(&self) {
+        let batch = self
+            .arrived
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if batch.is_empty() {
+            return;
+        }
+        let mut states = Vec::with_capacity(batch.len());
+        self.cards.update(|cards| {
+            for (idx, fresh) in batch {
+                states.push((
+                    idx,
+                    match fresh {
+                        Ok(fresh) => {
+                            cards.retain(|c| c.conn != idx);
+                            cards.extend(fresh);
+                            LoadState::Ready
+                        }
+                        Err(e) => LoadState::Failed(e),
+                    },
+                ));
+            }
+        });
+        self.loads.update(|l| {
+            for (idx, state) in states {
                 if let Some(s) = l.get_mut(idx) {
                     *s = state;
                 }
-            });
-            mark_once("switchboard:cards");
-            if store
-                .loads
-                .with_untracked(|l| !l.contains(&LoadState::Loading))
-            {
-                mark_once("switchboard:loaded");
             }
         });
+        super::dom::mark_once("switchboard:cards");
+        if self
+            .loads
+            .with_untracked(|l| !l.contains(&LoadState::Loading))
+        {
+            super::dom::mark_once("switchboard:loaded");
+        }
     }
 
     /// A card and its connection, or the error a save or re-read reports when either is gone.
@@ -237,7 +284,7 @@ impl Store {
         let dialect = conn.gateway.dialect();
         let req = dialect.read_request(&conn, &card.provider);
         let answer = client::execute(
-            &req,
+            req,
             self.timeout_ms,
             |s, b| dialect.parse_error(s, b),
             |_, _| {},
@@ -288,7 +335,7 @@ impl Store {
         let store = *self;
         let k = key.to_owned();
         let result = client::execute(
-            &req,
+            req,
             store.timeout_ms,
             |s, b| dialect.parse_error(s, b),
             move |n, _| {
@@ -336,15 +383,4 @@ pub enum Saved {
     Done,
     /// Not sent: the provider changed on the server since it was loaded.
     Stale,
-}
-
-/// Sets a performance mark the first time only (the benchmark reads them):
-/// `switchboard:cards` when the first connection's cards are in, `switchboard:loaded` when
-/// every connection has answered.
-fn mark_once(name: &str) {
-    if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
-        if perf.get_entries_by_name(name).length() == 0 {
-            let _ = perf.mark(name);
-        }
-    }
 }
