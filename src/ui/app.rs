@@ -5,7 +5,7 @@ use super::embed;
 use super::form::EditDialog;
 use super::grid::{visible_cards, Filters, Grid, Toolbar};
 use super::settings::Settings;
-use super::store::{SavedEvent, Store};
+use super::store::{LoadState, SavedEvent, Store};
 use super::toast::Toasts;
 use crate::config::{self, Theme};
 use crate::dialect::Connection;
@@ -14,6 +14,9 @@ use crate::storage;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+
+/// How long the panel waits for the first answers before showing skeletons.
+const HOLD_MS: u64 = 200;
 
 /// Where the runtime configuration is read from, relative to the page.
 pub const CONFIG_URL: &str = "switchboard.json";
@@ -148,6 +151,21 @@ pub fn Panel(
     let visible = visible_cards(store, filters);
     let shown = Signal::derive(move || visible.with(Vec::len));
     let theme = RwSignal::new(Theme::Auto);
+    // The view waits for the first answers (or a moment, then shows skeletons): building
+    // and painting skeletons first would delay the first cards by a frame or two.
+    let ready = RwSignal::new(false);
+    set_timeout(
+        move || ready.set(true),
+        std::time::Duration::from_millis(HOLD_MS),
+    );
+    Effect::new(move |_| {
+        if store
+            .loads
+            .with(|l| l.iter().any(|s| *s != LoadState::Loading))
+        {
+            ready.set(true);
+        }
+    });
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let typing = ev
             .target()
@@ -161,6 +179,7 @@ pub fn Panel(
         }
     });
     view! {
+        <Show when=move || ready.get() fallback=|| view! { <p class="boot muted">"Loading providers…"</p> }>
         <div class="app" class:embed=embed>
             <header class="topbar" hidden=embed>
                 <h1 class="brand">"Switchboard"</h1>
@@ -182,6 +201,7 @@ pub fn Panel(
             <Show when=move || settings_open.get()><Settings store=store open=settings_open /></Show>
             <Toasts store=store />
         </div>
+        </Show>
     }
 }
 

@@ -12,6 +12,8 @@ pub const ROW_HEIGHT: f64 = 212.0;
 const MIN_CARD_WIDTH: f64 = 300.0;
 const GAP: f64 = 16.0;
 const OVERSCAN_ROWS: usize = 2;
+/// Roughly the height above the grid; only the first guess at its size uses it.
+const CHROME_HEIGHT: f64 = 100.0;
 /// Embedded, the grid grows with its content up to this height, then scrolls.
 const EMBED_MAX_HEIGHT: f64 = 1600.0;
 
@@ -145,6 +147,9 @@ pub fn Grid(
 ) -> impl IntoView {
     let viewport = NodeRef::<html::Div>::new();
     let scroll_top = RwSignal::new(0.0f64);
+    // Rows beyond the edges only matter once the grid moves: the first screen renders
+    // (and lays out) just what is on it.
+    let overscan = RwSignal::new(0usize);
     // The window's size is a first guess that costs no layout; the observer corrects it
     // once layout has run, before that frame is painted. Reading the viewport's size
     // here instead would force a layout of the page before any card exists.
@@ -160,8 +165,8 @@ pub fn Grid(
     let window = move || {
         let (_, height) = size.get();
         let first =
-            ((scroll_top.get() / ROW_HEIGHT).floor() as usize).saturating_sub(OVERSCAN_ROWS);
-        let last = (((scroll_top.get() + height) / ROW_HEIGHT).ceil() as usize + OVERSCAN_ROWS)
+            ((scroll_top.get() / ROW_HEIGHT).floor() as usize).saturating_sub(overscan.get());
+        let last = (((scroll_top.get() + height) / ROW_HEIGHT).ceil() as usize + overscan.get())
             .min(rows());
         (first, last.max(first))
     };
@@ -206,7 +211,13 @@ pub fn Grid(
             _ => return,
         };
         ev.prevent_default();
-        move_focus(viewport, step);
+        if overscan.get_untracked() == 0 {
+            // The rows past the edge arrive with the next render; move once they are in.
+            overscan.set(OVERSCAN_ROWS);
+            request_animation_frame(move || move_focus(viewport, step));
+        } else {
+            move_focus(viewport, step);
+        }
     };
 
     view! {
@@ -220,7 +231,12 @@ pub fn Grid(
         </div>
         <div class="grid-viewport" node_ref=viewport tabindex="-1"
             style:height=move || if embed { format!("{}px", (rows() as f64 * ROW_HEIGHT + 16.0).clamp(ROW_HEIGHT, EMBED_MAX_HEIGHT)) } else { String::new() }
-            on:scroll=move |ev| scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()))
+            on:scroll=move |ev| {
+                if overscan.get_untracked() == 0 {
+                    overscan.set(OVERSCAN_ROWS);
+                }
+                scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()));
+            }
             on:keydown=on_keydown>
             <Show when=move || !(loading() && store.cards.with(Vec::is_empty)) fallback=|| view! {
                 <div class="grid" aria-busy="true">
@@ -245,12 +261,16 @@ pub fn Grid(
     }
 }
 
+/// The window's size, less the usual height of the bar and toolbar above the grid.
 fn window_size() -> (f64, f64) {
     let dim = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>, or: f64| {
         v.ok().and_then(|v| v.as_f64()).unwrap_or(or)
     };
     web_sys::window().map_or((1200.0, 800.0), |w| {
-        (dim(w.inner_width(), 1200.0), dim(w.inner_height(), 800.0))
+        (
+            dim(w.inner_width(), 1200.0),
+            dim(w.inner_height(), 900.0) - CHROME_HEIGHT,
+        )
     })
 }
 
