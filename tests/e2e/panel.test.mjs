@@ -523,3 +523,73 @@ describe('connections and saves', () => {
     await context.close();
   });
 });
+
+describe('loading and the window', () => {
+  const LISTS = ['/refactor/v1/llm-provider', '/libredesk/api/v1/ai/provider', '/barndoor/api/llm-gateway/admin/providers', '/respan/api/providers/'];
+  // Records whether a skeleton card was ever in the page, from before the app starts.
+  const watchSkeletons = () => {
+    window.__skeletonSeen = false;
+    new MutationObserver(() => { if (document.querySelector('.card.skeleton')) window.__skeletonSeen = true; })
+      .observe(document, { subtree: true, childList: true });
+  };
+
+  it('shows the cards without a skeleton flash when the gateways answer at once', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(watchSkeletons);
+    const page = await context.newPage();
+    await page.goto(sandbox.url);
+    await page.waitForSelector('.card[data-key]');
+    assert.equal(await page.evaluate(() => window.__skeletonSeen), false);
+    await context.close();
+  });
+
+  it('shows skeletons while every gateway is slow, then the cards', async () => {
+    await sandbox.faults(LISTS.map((path) => ({ method: 'GET', path, kind: 'latency', ms: 1500, times: 1 })));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      await context.addInitScript(watchSkeletons);
+      const page = await context.newPage();
+      await page.goto(sandbox.url);
+      await page.waitForSelector('.grid[aria-busy=true] .card.skeleton', { timeout: 1200 });
+      assert.equal(await page.locator('.card[data-key]').count(), 0);
+      await page.waitForSelector('.card[data-key]');
+      assert.equal(await page.locator('.card.skeleton').count(), 0);
+    } finally {
+      await sandbox.faults([]);
+      await context.close();
+    }
+  });
+
+  it('renders only the rows on screen until the grid moves, then keeps rows beyond the edges', async () => {
+    const big = await startSandbox({ seed: '100' });
+    const { page, context } = await openPanel(browser, big.url);
+    try {
+      await page.waitForFunction(() => performance.getEntriesByName('switchboard:loaded').length);
+      const rendered = () => page.evaluate(() => {
+        const vp = document.querySelector('.grid-viewport').getBoundingClientRect();
+        const cards = [...document.querySelectorAll('.card[data-key]')];
+        const onScreen = cards.filter((c) => { const r = c.getBoundingClientRect(); return r.bottom > vp.top && r.top < vp.bottom; });
+        return { all: cards.length, onScreen: onScreen.length, keys: cards.map((c) => c.dataset.key) };
+      });
+      const first = await rendered();
+      assert.ok(first.all >= 8, `a screenful of cards (${first.all})`);
+      assert.equal(first.all, first.onScreen, 'no card off screen before the grid moves');
+      // Seed 100: 100 Barndoor, 100 Respan, the 7 re-factor slugs and 1 Libredesk helpdesk.
+      assert.match(await page.textContent('.count'), /^208 of 208$/);
+
+      // Arrow down from the last rendered row reaches a card that was not rendered yet.
+      await page.focus(`.card[data-key="${first.keys[first.keys.length - 1]}"]`);
+      await page.keyboard.press('ArrowDown');
+      await page.waitForFunction((keys) => {
+        const k = document.activeElement?.dataset?.key;
+        return k && !keys.includes(k);
+      }, first.keys);
+
+      const after = await rendered();
+      assert.ok(after.all > after.onScreen, 'rows beyond the edges once the grid has moved');
+    } finally {
+      await context.close();
+      await big.stop();
+    }
+  });
+});
