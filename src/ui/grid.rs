@@ -124,12 +124,9 @@ pub fn visible_cards(store: Store, filters: Filters) -> Memo<Vec<usize>> {
             // Keys borrow text computed once per card: a keystroke allocates nothing here.
             let key = |i: usize| {
                 cards.get(i).map_or(("", ""), |c| match sort.as_str() {
-                    "gateway" => (
-                        gws.get(c.conn).map_or("", |g| g.label()),
-                        c.sort_name.as_str(),
-                    ),
-                    "kind" => (c.provider.kind.as_str(), c.sort_name.as_str()),
-                    _ => (c.sort_name.as_str(), ""),
+                    "gateway" => (gws.get(c.conn).map_or("", |g| g.label()), c.sort_name()),
+                    "kind" => (c.provider.kind.as_str(), c.sort_name()),
+                    _ => (c.sort_name(), ""),
                 })
             };
             idx.sort_by(|&a, &b| key(a).cmp(&key(b)));
@@ -211,12 +208,15 @@ pub fn Grid(
             _ => return,
         };
         ev.prevent_default();
-        if overscan.get_untracked() == 0 {
-            // The rows past the edge arrive with the next render; move once they are in.
+        let first_move = overscan.get_untracked() == 0;
+        if first_move {
             overscan.set(OVERSCAN_ROWS);
-            request_animation_frame(move || move_focus(viewport, step));
-        } else {
-            move_focus(viewport, step);
+        }
+        if !move_focus(viewport, step, !first_move) {
+            // The rows past the edge arrive with the next render; move once they are in.
+            request_animation_frame(move || {
+                move_focus(viewport, step, true);
+            });
         }
     };
 
@@ -294,13 +294,15 @@ fn observe_size(el: web_sys::Element, size: RwSignal<(f64, f64)>) {
     on_resize.forget();
 }
 
-/// Moves keyboard focus `step` cards from the focused one.
-fn move_focus(viewport: NodeRef<html::Div>, step: i64) {
+/// Moves keyboard focus `step` cards from the focused one, stopping at the first or
+/// last card rendered when `clamp`; without it, a target past them is left alone and
+/// `false` returned.
+fn move_focus(viewport: NodeRef<html::Div>, step: i64, clamp: bool) -> bool {
     let Some(root) = viewport.get_untracked() else {
-        return;
+        return true;
     };
     let Ok(list) = root.query_selector_all(".card[data-key]") else {
-        return;
+        return true;
     };
     let active = super::dom::active_element(&super::dom::root_of(&root));
     let mut current: i64 = -1;
@@ -312,11 +314,16 @@ fn move_focus(viewport: NodeRef<html::Div>, step: i64) {
             }
         }
     }
-    let target = (current + step).clamp(0, i64::from(list.length()) - 1);
+    let wanted = current + step;
+    let target = wanted.clamp(0, i64::from(list.length()) - 1);
+    if target != wanted && !clamp {
+        return false;
+    }
     if let Some(el) = u32::try_from(target).ok().and_then(|t| list.item(t)) {
         use wasm_bindgen::JsCast;
         if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
             let _ = el.focus();
         }
     }
+    true
 }
