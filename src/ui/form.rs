@@ -90,7 +90,7 @@ pub fn EditDialog(store: Store, key: String) -> impl IntoView {
         let key = key.clone();
         move || {
             let dirty = draft.with_untracked(|d| !d.is_empty());
-            if dirty && !confirm("Discard your unsaved changes to this provider?") {
+            if dirty && !super::dom::confirm("Discard your unsaved changes to this provider?") {
                 return;
             }
             storage::clear_draft(&key);
@@ -270,12 +270,6 @@ fn is_self(ev: &leptos::ev::MouseEvent) -> bool {
         (Some(t), Some(c)) => t == c,
         _ => false,
     }
-}
-
-fn confirm(message: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.confirm_with_message(message).ok())
-        .unwrap_or(true)
 }
 
 /// Closes the form and gives focus back to the card it was opened from.

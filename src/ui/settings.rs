@@ -51,6 +51,7 @@ fn ConnectionRow(store: Store, idx: usize, conn: crate::dialect::Connection) -> 
     let remember = RwSignal::new(storage::remembered_token(&conn.id).is_some());
     let is_pair = conn.gateway == GatewayKind::Libredesk;
     let id = conn.id.clone();
+    let name = conn.name.clone();
     let scheme = conn.auth.clone();
     let apply = move |_| {
         let new_secret = secret.get_untracked();
@@ -100,7 +101,14 @@ fn ConnectionRow(store: Store, idx: usize, conn: crate::dialect::Connection) -> 
                 <label class="inline"><input type="checkbox" prop:checked=move || remember.get()
                     on:change=move |ev| remember.set(event_target_checked(&ev)) />"Remember my token for this browser session"</label>
             })}
-            <button type="button" on:click=apply>"Apply and reload"</button>
+            <div class="conn-actions">
+                <button type="button" on:click=apply>"Apply and reload"</button>
+                <button type="button" class="danger" on:click=move |_| {
+                    if super::dom::confirm(&format!("Remove {name} from the panel for this session? switchboard.json is not changed; a reload brings it back.")) {
+                        store.remove_connection(idx);
+                    }
+                }>"Remove"</button>
+            </div>
         </fieldset>
     }
 }
@@ -137,11 +145,13 @@ fn AddConnection(store: Store) -> impl IntoView {
             GatewayKind::Libredesk => Auth::Basic { key, secret: pass },
             _ => Auth::Bearer(pass),
         };
-        let id = format!(
-            "{}-{}",
-            g.slug(),
-            store.connections.with_untracked(Vec::len) + 1
-        );
+        // Unique among the connections now here (some may have been removed).
+        let id = store.connections.with_untracked(|cs| {
+            (cs.len() + 1..)
+                .map(|n| format!("{}-{n}", g.slug()))
+                .find(|id| cs.iter().all(|c| &c.id != id))
+                .unwrap_or_default()
+        });
         let conn = crate::dialect::Connection {
             id,
             name: n,

@@ -214,6 +214,11 @@ impl Store {
         );
         spawn_local(async move {
             let result = answer.await.and_then(|a| dialect.parse_list(&a.body));
+            // Connections may have been removed while this was on the wire: find this
+            // one's place now, or drop the answer with it.
+            let Some(idx) = store.index_of(&conn.id) else {
+                return;
+            };
             let fresh = result.map(|providers| {
                 providers
                     .into_iter()
@@ -222,6 +227,46 @@ impl Store {
             });
             store.arrive(idx, fresh);
         });
+    }
+
+    /// Where the connection with this id is now.
+    fn index_of(&self, id: &str) -> Option<usize> {
+        self.connections
+            .try_with_untracked(|c| c.iter().position(|c| c.id == id))
+            .flatten()
+    }
+
+    /// Takes a connection and its cards off the panel for this session (the runtime
+    /// configuration is not changed; a reload brings it back), and forgets its token.
+    pub fn remove_connection(&self, idx: usize) {
+        let Some(conn) = self.connection(idx) else {
+            return;
+        };
+        let shift = move |i: usize| if i > idx { i - 1 } else { i };
+        self.connections.update(|c| {
+            if idx < c.len() {
+                c.remove(idx);
+            }
+        });
+        self.loads.update(|l| {
+            if idx < l.len() {
+                l.remove(idx);
+            }
+        });
+        self.cards.update(|cards| {
+            cards.retain(|c| c.conn != idx);
+            for c in cards.iter_mut() {
+                c.conn = shift(c.conn);
+            }
+        });
+        self.arrived.update_value(|a| {
+            a.retain(|(i, _)| *i != idx);
+            for (i, _) in a.iter_mut() {
+                *i = shift(*i);
+            }
+        });
+        crate::storage::forget_token(&conn.id);
+        self.toast(true, format!("Removed {} from this session.", conn.name));
     }
 
     /// Queues a connection's answer. Answers that land before the next frame (the lists

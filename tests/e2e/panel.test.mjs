@@ -453,6 +453,47 @@ describe('connections and saves', () => {
     await context.close();
   });
 
+  it('removes a connection for the session; the cards after it still save to their own gateway', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    await page.waitForFunction(() => performance.getEntriesByName('switchboard:loaded').length);
+    const total = async () => Number((await page.textContent('.count')).split(' of ')[1]);
+    const before = await total();
+    await page.click('button:has-text("Connections")');
+    const add = page.locator('fieldset:has(legend:text-is("Add a connection"))');
+    const addRespan = async () => {
+      await add.locator('select').selectOption('respan');
+      await add.locator('input[type=text]').first().fill('Respan again');
+      // Another host name for the same sandbox, so a save sent through the wrong
+      // connection shows in its URL.
+      await add.locator('input[type=url]').fill(`http://localhost:${sandbox.port}/respan`);
+      await add.locator('input[type=password]').fill('demo-respan-key');
+      await add.locator('button').click();
+    };
+    await addRespan();
+    await page.waitForSelector('.card[data-key="respan-5/1"]');
+    // Libredesk sits before Barndoor and Respan: removing it moves every later connection.
+    await page.locator('fieldset:has(legend:has-text("(Libredesk)")) button:has-text("Remove")').click();
+    await page.waitForFunction(() => !document.querySelector('.card[data-key^="libredesk/"]'));
+    const [{ n: respanCards }] = sandbox.query('SELECT count(*) AS n FROM respan_providers');
+    assert.equal(await total(), before + respanCards - 1);
+    // A connection added now gets an id of its own, not the one still in use.
+    await addRespan();
+    await page.waitForSelector('.card[data-key="respan-6/1"]');
+    await page.click('[role=dialog] button:has-text("Done")');
+
+    await page.fill('input[type=search]', 'respan');
+    await openCard(page, 'respan/1');
+    await page.fill('#field-provider_name', 'after a removal');
+    const { req, res } = await saveAndCapture(page, 'PATCH');
+    assert.equal(req.url(), `${sandbox.url}respan/api/providers/1/`);
+    assert.equal((await req.allHeaders()).authorization, 'Bearer demo-respan-key');
+    assert.deepEqual(req.postDataJSON(), { provider_name: 'after a removal' });
+    assert.equal(res.status(), 200);
+    assert.deepEqual(sandbox.query('SELECT provider_name FROM respan_providers WHERE id = 1'), [{ provider_name: 'after a removal' }]);
+    await page.waitForSelector('.card[data-key="respan/1"]:has-text("after a removal") .status.saved');
+    await context.close();
+  });
+
   it('adds a Libredesk connection that authenticates with `token key:secret`', async () => {
     const { page, context } = await openPanel(browser, sandbox.url);
     await page.click('button:has-text("Connections")');
