@@ -50,8 +50,12 @@ pub fn App(
         loaded.set(Some(result));
     });
     move || match loaded.get() {
-        None => view! { <p class="boot muted">"Loading configuration…"</p> }.into_any(),
-        Some(Err(problems)) => view! { <ConfigError problems=problems /> }.into_any(),
+        // The page's own "Loading…" line stays until there is something to show.
+        None => ().into_any(),
+        Some(Err(problems)) => {
+            super::dom::remove_boot_text();
+            view! { <ConfigError problems=problems /> }.into_any()
+        }
         Some(Ok(cfg)) => {
             apply_theme(cfg.ui.theme);
             let origins = cfg.ui.allowed_parent_origins.clone();
@@ -166,6 +170,11 @@ pub fn Panel(
             ready.set(true);
         }
     });
+    Effect::new(move |_| {
+        if ready.get() {
+            super::dom::remove_boot_text();
+        }
+    });
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let typing = ev
             .target()
@@ -179,7 +188,7 @@ pub fn Panel(
         }
     });
     view! {
-        <Show when=move || ready.get() fallback=|| view! { <p class="boot muted">"Loading providers…"</p> }>
+        <Show when=move || ready.get()>
         <div class="app" class:embed=embed>
             <header class="topbar" hidden=embed>
                 <h1 class="brand">"Switchboard"</h1>

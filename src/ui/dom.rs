@@ -45,3 +45,13 @@ pub fn confirm(message: &str) -> bool {
         .and_then(|w| w.confirm_with_message(message).ok())
         .unwrap_or(true)
 }
+
+/// Removes the page's own "Loading…" line (`index.html`), once the panel shows something.
+pub fn remove_boot_text() {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("sb-boot"))
+    {
+        el.remove();
+    }
+}

@@ -570,6 +570,7 @@ describe('loading and the window', () => {
   // Records whether a skeleton card was ever in the page, from before the app starts.
   const watchSkeletons = () => {
     window.__skeletonSeen = false;
+    document.addEventListener('DOMContentLoaded', () => { window.__bootText = document.getElementById('sb-boot')?.textContent; });
     new MutationObserver(() => { if (document.querySelector('.card.skeleton')) window.__skeletonSeen = true; })
       .observe(document, { subtree: true, childList: true });
   };
@@ -581,6 +582,7 @@ describe('loading and the window', () => {
     await page.goto(sandbox.url);
     await page.waitForSelector('.card[data-key]');
     assert.equal(await page.evaluate(() => window.__skeletonSeen), false);
+    assert.equal(await page.locator('#sb-boot').count(), 0, 'the page\'s own loading line is gone');
     await context.close();
   });
 
@@ -591,8 +593,10 @@ describe('loading and the window', () => {
       await context.addInitScript(watchSkeletons);
       const page = await context.newPage();
       await page.goto(sandbox.url);
+      assert.equal(await page.evaluate(() => window.__bootText), 'Loading…', 'a loading line from the first paint');
       await page.waitForSelector('.grid[aria-busy=true] .card.skeleton', { timeout: 1200 });
       assert.equal(await page.locator('.card[data-key]').count(), 0);
+      assert.equal(await page.locator('#sb-boot').count(), 0, 'skeletons replace the loading line');
       await page.waitForSelector('.card[data-key]');
       assert.equal(await page.locator('.card.skeleton').count(), 0);
     } finally {
