@@ -8,6 +8,7 @@
 use super::{req_str, Dialect, GatewayKind};
 use crate::model::validate::FieldErrors;
 use crate::model::{ApiError, Change, Field, FieldKind, Method, Provider, SecretState};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -88,60 +89,123 @@ fn check(v: &Value, key: &str) -> Result<(), ApiError> {
     }
 }
 
-fn parse_provider(v: Value) -> Result<Provider, ApiError> {
-    let id = req_str(&v, "id")?;
-    let name = req_str(&v, "name")?;
-    let model_provider = req_str(&v, "model_provider")?;
-    let enabled = v
-        .get("enabled")
-        .and_then(Value::as_bool)
-        .ok_or_else(|| ApiError::bad_response(200, "\"enabled\" is not true or false"))?;
-    if !matches!(
-        v.get("settings"),
-        None | Some(Value::Null | Value::Object(_))
-    ) {
-        return Err(ApiError::bad_response(200, "\"settings\" is not an object"));
+/// The provider object as the document gives it. Large lists are read straight into it
+/// ([`super::typed_items`]); anything else is checked member by member first
+/// ([`Wire::checked`]), which names what is wrong. Either way one function makes the
+/// provider, so both readings agree.
+#[derive(Deserialize)]
+struct Wire {
+    id: String,
+    name: String,
+    model_provider: String,
+    enabled: bool,
+    org_id: Option<String>,
+    auth_type: Option<String>,
+    base_url: Option<String>,
+    catalog_id: Option<String>,
+    connection_id: Option<String>,
+    catalog_slug: Option<String>,
+    settings: Option<Map<String, Value>>,
+    request_timeout_secs: Option<i64>,
+    stream_idle_timeout_secs: Option<i64>,
+}
+
+impl Wire {
+    fn checked(v: Value) -> Result<Wire, ApiError> {
+        let id = req_str(&v, "id")?;
+        let name = req_str(&v, "name")?;
+        let model_provider = req_str(&v, "model_provider")?;
+        let enabled = v
+            .get("enabled")
+            .and_then(Value::as_bool)
+            .ok_or_else(|| ApiError::bad_response(200, "\"enabled\" is not true or false"))?;
+        if !matches!(
+            v.get("settings"),
+            None | Some(Value::Null | Value::Object(_))
+        ) {
+            return Err(ApiError::bad_response(200, "\"settings\" is not an object"));
+        }
+        for key in TEXT.iter().chain(&WHOLE) {
+            check(&v, key)?;
+        }
+        let Value::Object(mut m) = v else {
+            return Err(ApiError::bad_response(200, "expected an object"));
+        };
+        let mut text = |k: &str| match m.remove(k) {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        };
+        let (org_id, auth_type, base_url) = (text("org_id"), text("auth_type"), text("base_url"));
+        let (catalog_id, connection_id, catalog_slug) = (
+            text("catalog_id"),
+            text("connection_id"),
+            text("catalog_slug"),
+        );
+        let whole = |k: &str| m.get(k).and_then(Value::as_i64);
+        Ok(Wire {
+            id,
+            name,
+            model_provider,
+            enabled,
+            org_id,
+            auth_type,
+            base_url,
+            catalog_id,
+            connection_id,
+            catalog_slug,
+            request_timeout_secs: whole("request_timeout_secs"),
+            stream_idle_timeout_secs: whole("stream_idle_timeout_secs"),
+            settings: match m.remove("settings") {
+                Some(Value::Object(s)) => Some(s),
+                _ => None,
+            },
+        })
     }
-    for key in TEXT.iter().chain(&WHOLE) {
-        check(&v, key)?;
-    }
-    // Checked: keep the answer's own map (no copy of its text), minus unknown members,
-    // with absent ones as null.
-    let Value::Object(mut values) = v else {
-        return Err(ApiError::bad_response(200, "expected an object"));
-    };
-    values.retain(|k, _| {
-        TEXT.contains(&k.as_str())
-            || WHOLE.contains(&k.as_str())
-            || k == "enabled"
-            || k == "settings"
-    });
-    for key in TEXT.iter().chain(&WHOLE) {
-        if !values.contains_key(*key) {
-            values.insert((*key).to_owned(), Value::Null);
+
+    fn into_provider(self) -> Provider {
+        let text = |v: Option<String>| v.map_or(Value::Null, Value::String);
+        let whole = |v: Option<i64>| v.map_or(Value::Null, Value::from);
+        let values = Map::from_iter([
+            ("id".to_owned(), Value::String(self.id.clone())),
+            ("org_id".to_owned(), text(self.org_id)),
+            ("name".to_owned(), Value::String(self.name.clone())),
+            (
+                "model_provider".to_owned(),
+                Value::String(self.model_provider.clone()),
+            ),
+            ("auth_type".to_owned(), text(self.auth_type)),
+            ("base_url".to_owned(), text(self.base_url)),
+            ("enabled".to_owned(), Value::Bool(self.enabled)),
+            (
+                "settings".to_owned(),
+                Value::Object(self.settings.unwrap_or_default()),
+            ),
+            ("catalog_id".to_owned(), text(self.catalog_id)),
+            ("connection_id".to_owned(), text(self.connection_id)),
+            ("catalog_slug".to_owned(), text(self.catalog_slug)),
+            (
+                "request_timeout_secs".to_owned(),
+                whole(self.request_timeout_secs),
+            ),
+            (
+                "stream_idle_timeout_secs".to_owned(),
+                whole(self.stream_idle_timeout_secs),
+            ),
+        ]);
+        Provider {
+            id: self.id,
+            name: self.name,
+            kind: self.model_provider,
+            enabled: Some(self.enabled),
+            values,
+            // The key is never returned, so whether one is set cannot be known.
+            secrets: BTreeMap::from([
+                ("api_key".to_owned(), SecretState::Unknown),
+                ("credentials".to_owned(), SecretState::Unknown),
+            ]),
+            managed: false,
         }
     }
-    match values.get_mut("settings") {
-        Some(s @ Value::Null) => *s = Value::Object(Map::new()),
-        Some(_) => {}
-        None => {
-            values.insert("settings".into(), Value::Object(Map::new()));
-        }
-    }
-    // The key is never returned, so whether one is set cannot be known.
-    let key_state = SecretState::Unknown;
-    Ok(Provider {
-        id,
-        name,
-        kind: model_provider,
-        enabled: Some(enabled),
-        values,
-        secrets: BTreeMap::from([
-            ("api_key".to_owned(), key_state),
-            ("credentials".to_owned(), SecretState::Unknown),
-        ]),
-        managed: false,
-    })
 }
 
 impl Dialect for Barndoor {
@@ -205,7 +269,12 @@ impl Dialect for Barndoor {
     }
 
     fn parse_one(&self, item: Value) -> Result<Provider, ApiError> {
-        parse_provider(item)
+        Wire::checked(item).map(Wire::into_provider)
+    }
+
+    fn parse_list_fast(&self, body: &str) -> Option<Result<Vec<Provider>, ApiError>> {
+        super::typed_items::<Wire>(body)
+            .map(|items| Ok(items.into_iter().map(Wire::into_provider).collect()))
     }
 }
 

@@ -2,9 +2,10 @@
 //! change. `api_key` and `extra_kwargs` are write-only; `provider_id` is read-only;
 //! managed providers (`is_managed: true`) refuse changes to their critical fields.
 
-use super::{req_str, Dialect, GatewayKind};
+use super::{Dialect, GatewayKind};
 use crate::model::{ApiError, Change, Field, FieldKind, Method, Provider, SecretState};
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Fields a managed provider does not let anyone change.
@@ -25,51 +26,78 @@ fn id_text(v: Option<&Value>) -> Option<String> {
     }
 }
 
-fn parse_provider(v: Value) -> Result<Provider, ApiError> {
-    let id = id_text(v.get("id")).ok_or_else(|| ApiError::bad_response(200, "missing \"id\""))?;
-    let name = req_str(&v, "provider_name")?;
-    let managed = v
-        .get("is_managed")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let kind = v
-        .get("provider_id")
-        .and_then(Value::as_str)
-        .unwrap_or("custom")
-        .to_owned();
-    // Keep the answer's own map (no copy of its text): the id as text, the flag as a
-    // boolean, the other members only when they are text.
-    let Value::Object(mut values) = v else {
-        return Err(ApiError::bad_response(200, "expected an object"));
-    };
-    values.retain(|k, v| match k.as_str() {
-        "id" | "provider_name" | "is_managed" => true,
-        "provider_id" | "created_at" | "updated_at" => v.is_string(),
-        _ => false,
-    });
-    for (key, value) in [
-        ("id", Value::String(id.clone())),
-        ("is_managed", Value::Bool(managed)),
-    ] {
-        match values.get_mut(key) {
-            Some(slot) => *slot = value,
-            None => {
-                values.insert(key.to_owned(), value);
-            }
+/// The members the panel reads, whatever their types (the reading below is lenient where
+/// the document is). Large lists are read straight into it ([`super::typed_items`]), single
+/// answers through [`Wire::from_value`]; one function makes the provider from either.
+#[derive(Default, Deserialize)]
+struct Wire {
+    id: Option<Value>,
+    provider_name: Option<Value>,
+    provider_id: Option<Value>,
+    is_managed: Option<Value>,
+    created_at: Option<Value>,
+    updated_at: Option<Value>,
+}
+
+impl Wire {
+    fn from_value(v: Value) -> Wire {
+        let Value::Object(mut m) = v else {
+            return Wire::default();
+        };
+        Wire {
+            id: m.remove("id"),
+            provider_name: m.remove("provider_name"),
+            provider_id: m.remove("provider_id"),
+            is_managed: m.remove("is_managed"),
+            created_at: m.remove("created_at"),
+            updated_at: m.remove("updated_at"),
         }
     }
-    Ok(Provider {
-        id,
-        name,
-        kind,
-        enabled: None,
-        values,
-        secrets: BTreeMap::from([
-            ("api_key".to_owned(), SecretState::Unknown),
-            ("extra_kwargs".to_owned(), SecretState::Unknown),
-        ]),
-        managed,
-    })
+
+    /// The id as text, the flag as a boolean, the other members only when they are text.
+    fn into_provider(self) -> Result<Provider, ApiError> {
+        let id = id_text(self.id.as_ref())
+            .ok_or_else(|| ApiError::bad_response(200, "missing \"id\""))?;
+        let Some(Value::String(name)) = self.provider_name else {
+            return Err(ApiError::bad_response(
+                200,
+                "missing text field \"provider_name\"",
+            ));
+        };
+        let managed = matches!(self.is_managed, Some(Value::Bool(true)));
+        let text = |v: Option<Value>| match v {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        };
+        let provider_id = text(self.provider_id);
+        let kind = provider_id.clone().unwrap_or_else(|| "custom".to_owned());
+        let mut values = Map::from_iter([
+            ("id".to_owned(), Value::String(id.clone())),
+            ("provider_name".to_owned(), Value::String(name.clone())),
+            ("is_managed".to_owned(), Value::Bool(managed)),
+        ]);
+        for (key, value) in [
+            ("provider_id", provider_id),
+            ("created_at", text(self.created_at)),
+            ("updated_at", text(self.updated_at)),
+        ] {
+            if let Some(s) = value {
+                values.insert(key.to_owned(), Value::String(s));
+            }
+        }
+        Ok(Provider {
+            id,
+            name,
+            kind,
+            enabled: None,
+            values,
+            secrets: BTreeMap::from([
+                ("api_key".to_owned(), SecretState::Unknown),
+                ("extra_kwargs".to_owned(), SecretState::Unknown),
+            ]),
+            managed,
+        })
+    }
 }
 
 impl Dialect for Respan {
@@ -134,7 +162,12 @@ impl Dialect for Respan {
     }
 
     fn parse_one(&self, item: Value) -> Result<Provider, ApiError> {
-        parse_provider(item)
+        Wire::from_value(item).into_provider()
+    }
+
+    fn parse_list_fast(&self, body: &str) -> Option<Result<Vec<Provider>, ApiError>> {
+        super::typed_items::<Wire>(body)
+            .map(|items| items.into_iter().map(Wire::into_provider).collect())
     }
 }
 
