@@ -112,6 +112,7 @@ describe('static host', () => {
     const text = await page.textContent('.config-error');
     assert.match(text, /unknown field `colour`/);
     assert.match(text, /"connections"/, 'shows an example');
+    assert.equal(await page.locator('#sb-boot').count(), 0, 'the loading line gives way to the explanation');
     await context.close();
   });
 
