@@ -1,10 +1,9 @@
-//! sessionStorage for what may survive a reload: drafts without their secrets, and, only
-//! when the admin opts in, their own gateway token. Provider keys are never stored.
+//! sessionStorage for what may survive a reload: drafts without their secrets. No key,
+//! token or other credential is ever stored.
 
 use crate::model::{Draft, Field};
 
 const DRAFT_PREFIX: &str = "switchboard.draft.";
-const TOKEN_PREFIX: &str = "switchboard.gateway-token.";
 
 fn session() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
@@ -47,25 +46,4 @@ pub fn drafted_cards() -> Vec<String> {
         .filter_map(|i| s.key(i).ok().flatten())
         .filter_map(|k| k.strip_prefix(DRAFT_PREFIX).map(str::to_owned))
         .collect()
-}
-
-/// Remembers the admin's gateway token for this browser session (explicit opt-in).
-pub fn remember_token(connection_id: &str, token: &str) {
-    if let Some(s) = session() {
-        let _ = s.set_item(&format!("{TOKEN_PREFIX}{connection_id}"), token);
-    }
-}
-
-/// The remembered gateway token of a connection.
-pub fn remembered_token(connection_id: &str) -> Option<String> {
-    session()?
-        .get_item(&format!("{TOKEN_PREFIX}{connection_id}"))
-        .ok()?
-}
-
-/// Forgets a remembered gateway token.
-pub fn forget_token(connection_id: &str) {
-    if let Some(s) = session() {
-        let _ = s.remove_item(&format!("{TOKEN_PREFIX}{connection_id}"));
-    }
 }

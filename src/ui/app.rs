@@ -9,8 +9,6 @@ use super::store::{LoadState, SavedEvent, Store};
 use super::toast::Toasts;
 use crate::config::{self, Theme};
 use crate::dialect::Connection;
-use crate::model::Auth;
-use crate::storage;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -137,7 +135,6 @@ pub fn Panel(
     #[prop(optional)]
     allowed_origins: Vec<String>,
 ) -> impl IntoView {
-    let connections = connections.into_iter().map(with_remembered_token).collect();
     let timeout_ms = timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS);
     let store = Store::new(connections, read_only, timeout_ms, on_saved);
     store.load_all();
@@ -212,15 +209,6 @@ pub fn Panel(
         </div>
         </Show>
     }
-}
-
-fn with_remembered_token(mut c: Connection) -> Connection {
-    if matches!(c.auth, Auth::Bearer(ref t) if t.is_empty()) || matches!(c.auth, Auth::None) {
-        if let Some(t) = storage::remembered_token(&c.id) {
-            c.auth = Auth::Bearer(t);
-        }
-    }
-    c
 }
 
 fn apply_theme(theme: Theme) {

@@ -1,11 +1,9 @@
 //! Connection settings: where each gateway is and the admin's credential for it.
-//! Credentials stay in memory unless the admin opts in to keep their own gateway token
-//! for this browser session (sessionStorage); provider keys are never kept.
+//! Credentials typed here stay in memory only: a reload forgets them.
 
 use super::store::Store;
 use crate::dialect::GatewayKind;
 use crate::model::Auth;
-use crate::storage;
 use leptos::prelude::*;
 
 /// The settings dialog.
@@ -48,9 +46,7 @@ fn ConnectionRow(store: Store, idx: usize, conn: crate::dialect::Connection) -> 
     };
     let user = RwSignal::new(user);
     let secret = RwSignal::new(secret);
-    let remember = RwSignal::new(storage::remembered_token(&conn.id).is_some());
     let is_pair = conn.gateway == GatewayKind::Libredesk;
-    let id = conn.id.clone();
     let name = conn.name.clone();
     let scheme = conn.auth.clone();
     let apply = move |_| {
@@ -77,12 +73,6 @@ fn ConnectionRow(store: Store, idx: usize, conn: crate::dialect::Connection) -> 
                 }
             }
         });
-        // Only a bearer token is the admin's own single credential worth keeping.
-        if remember.get_untracked() && !is_pair && !new_secret.is_empty() {
-            storage::remember_token(&id, &new_secret);
-        } else if !remember.get_untracked() {
-            storage::forget_token(&id);
-        }
         secret.set(String::new());
         store.load(idx);
     };
@@ -97,10 +87,6 @@ fn ConnectionRow(store: Store, idx: usize, conn: crate::dialect::Connection) -> 
                 <input type="password" autocomplete="new-password" placeholder=if conn.auth.is_set() { "set; type to replace" } else { "not set" }
                     prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev)) />
             </label>
-            {(!is_pair).then(|| view! {
-                <label class="inline"><input type="checkbox" prop:checked=move || remember.get()
-                    on:change=move |ev| remember.set(event_target_checked(&ev)) />"Remember my token for this browser session"</label>
-            })}
             <div class="conn-actions">
                 <button type="button" on:click=apply>"Apply and reload"</button>
                 <button type="button" class="danger" on:click=move |_| {

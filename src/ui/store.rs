@@ -237,7 +237,7 @@ impl Store {
     }
 
     /// Takes a connection and its cards off the panel for this session (the runtime
-    /// configuration is not changed; a reload brings it back), and forgets its token.
+    /// configuration is not changed; a reload brings it back).
     pub fn remove_connection(&self, idx: usize) {
         let Some(conn) = self.connection(idx) else {
             return;
@@ -265,7 +265,6 @@ impl Store {
                 *i = shift(*i);
             }
         });
-        crate::storage::forget_token(&conn.id);
         self.toast(true, format!("Removed {} from this session.", conn.name));
     }
 
