@@ -1,17 +1,31 @@
 //! The only code that touches the network: runs an [`HttpRequest`] with a timeout, a
 //! bounded retry where retrying is safe, and maps every failure into an [`ApiError`].
 
-use crate::model::{ApiError, ErrorKind, HttpRequest, Method};
+use crate::model::{ApiError, ErrorKind, HttpRequest, Method, RetryPolicy};
 use gloo_net::http::RequestBuilder;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 /// How long one attempt may take before it is aborted, unless configured otherwise.
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
-/// Attempts for a call that may be retried (the first one included).
-pub const MAX_ATTEMPTS: u32 = 3;
 /// Largest body the panel reads; a larger one is a bad response, not a frozen tab.
 pub const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// How every gateway call is made: the time limit of one attempt and when to try again.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CallPolicy {
+    pub timeout_ms: u32,
+    pub retry: RetryPolicy,
+}
+
+impl Default for CallPolicy {
+    fn default() -> Self {
+        CallPolicy {
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
 
 /// A successful answer: its status and body text.
 pub struct Answer {
@@ -20,44 +34,38 @@ pub struct Answer {
 }
 
 /// Runs a request; 2xx answers come back as `Ok`, everything else as an [`ApiError`]
-/// read with `read_error` (the dialect's envelope reader).
-///
-/// Every call the gateways document is idempotent (GET, and PUT/PATCH that set absolute
-/// values), so network failures, timeouts, 429 and 502/503/504 are retried with jittered
-/// backoff, honouring `Retry-After`; a 4xx never is. `on_retry` is told before each retry.
+/// read with `read_error` (the dialect's envelope reader). Failures are retried as
+/// `policy.retry` says, and `on_retry` is told before each retry.
 ///
 /// The first attempt leaves when this is called, not when the future is first polled: a
 /// list request is on the wire while the view that will show its answer is being built.
 pub fn execute(
     req: HttpRequest,
-    timeout_ms: u32,
+    policy: CallPolicy,
     read_error: impl Fn(u16, &str) -> ApiError,
     on_retry: impl Fn(u32, &ApiError),
 ) -> impl std::future::Future<Output = Result<Answer, ApiError>> {
-    let first = Attempt::start(&req, timeout_ms);
+    let first = Attempt::start(&req, policy.timeout_ms);
     async move {
         let mut attempt = first;
-        let mut n = 1;
+        let mut done = 1;
         loop {
-            match attempt.finish(&req, timeout_ms, &read_error).await {
-                Err(e) if e.retryable() && n < MAX_ATTEMPTS => {
-                    on_retry(n, &e);
-                    let backoff = e
-                        .retry_after
-                        .map_or_else(|| jittered(n), |s| s.min(30) * 1000);
-                    sleep(backoff).await;
-                    n += 1;
-                    attempt = Attempt::start(&req, timeout_ms);
+            let result = attempt.finish(&req, policy.timeout_ms, &read_error).await;
+            let wait = match &result {
+                Err(e) => policy.retry.delay_ms(done, e, js_sys::Math::random()),
+                Ok(_) => None,
+            };
+            match (wait, &result) {
+                (Some(ms), Err(e)) => {
+                    on_retry(done, e);
+                    sleep(ms).await;
+                    done += 1;
+                    attempt = Attempt::start(&req, policy.timeout_ms);
                 }
-                other => return other,
+                _ => return result,
             }
         }
     }
-}
-
-fn jittered(attempt: u32) -> u32 {
-    let base = 300u32.saturating_mul(3u32.saturating_pow(attempt - 1));
-    base + (js_sys::Math::random() * f64::from(base) * 0.5) as u32
 }
 
 /// Resolves after `ms` milliseconds.

@@ -1,7 +1,7 @@
 //! The runtime configuration file (`switchboard.json` next to index.html), parsed and
 //! checked without touching the DOM, so one build serves any deployment.
 
-use crate::dialect::{Connection, GatewayKind};
+use crate::dialect::{self, Connection};
 use crate::model::validate::check_url;
 use crate::model::Auth;
 use serde::Deserialize;
@@ -20,7 +20,7 @@ struct File {
 struct ConnectionEntry {
     id: String,
     name: Option<String>,
-    dialect: GatewayKind,
+    dialect: String,
     base_url: String,
     #[serde(default)]
     auth: AuthEntry,
@@ -48,6 +48,12 @@ enum AuthEntry {
         key: String,
         #[serde(default)]
         secret: String,
+    },
+    /// A gateway's own header (`{"scheme":"header","name":"X-Api-Key","value":""}`).
+    Header {
+        name: String,
+        #[serde(default)]
+        value: String,
     },
 }
 
@@ -127,11 +133,21 @@ pub fn parse(text: &str) -> Result<Config, Vec<String>> {
             AuthEntry::Bearer { token } => Auth::Bearer(token),
             AuthEntry::Basic { key, secret } => Auth::Basic { key, secret },
             AuthEntry::Token { key, secret } => Auth::Token { key, secret },
+            AuthEntry::Header { name, value } => Auth::Header { name, value },
+        };
+        let Some(gateway) = dialect::by_slug(&c.dialect) else {
+            let known: Vec<&str> = dialect::GATEWAYS.iter().map(|g| g.slug()).collect();
+            problems.push(format!(
+                "{at}: unknown dialect \"{}\"; use one of {}",
+                c.dialect,
+                known.join(", ")
+            ));
+            continue;
         };
         connections.push(Connection {
-            name: c.name.unwrap_or_else(|| c.dialect.label().to_owned()),
+            name: c.name.unwrap_or_else(|| gateway.label().to_owned()),
             id: c.id,
-            gateway: c.dialect,
+            gateway,
             base_url: c.base_url,
             auth,
             list_path: c.list_path,
@@ -170,7 +186,7 @@ mod tests {
     fn example_parses() {
         let c = parse(EXAMPLE).unwrap();
         assert_eq!(c.connections.len(), 2);
-        assert_eq!(c.connections[1].gateway, GatewayKind::Libredesk);
+        assert_eq!(c.connections[1].gateway.slug(), "libredesk");
         assert!(matches!(c.connections[1].auth, Auth::Basic { .. }));
     }
 
@@ -183,7 +199,12 @@ mod tests {
         assert!(e[0].contains("base_url"), "{e:?}");
         let e =
             parse(r#"{"connections":[{"id":"a","dialect":"nope","base_url":"/x"}]}"#).unwrap_err();
-        assert!(e[0].contains("unknown variant"), "{e:?}");
+        assert!(
+            e[0].contains(
+                "unknown dialect \"nope\"; use one of refactor, libredesk, barndoor, respan"
+            ),
+            "{e:?}"
+        );
         assert!(parse("not json").is_err());
         assert!(parse(r#"{"connections":[]}"#).is_err());
     }

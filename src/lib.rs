@@ -10,6 +10,8 @@ pub mod model;
 #[cfg(feature = "ui")]
 pub mod client;
 #[cfg(feature = "ui")]
+pub mod queue;
+#[cfg(feature = "ui")]
 pub mod storage;
 #[cfg(feature = "ui")]
 pub mod ui;
@@ -17,4 +19,9 @@ pub mod ui;
 pub mod config;
 
 #[cfg(feature = "ui")]
-pub use ui::app::{App, Panel};
+pub use ui::app::{App, Panel, PanelProps};
+#[cfg(feature = "ui")]
+pub use ui::store::SavedEvent;
+
+pub use dialect::{Connection, Gateway};
+pub use model::Auth;

@@ -35,15 +35,3 @@ pub fn clear_draft(card_key: &str) {
         let _ = s.remove_item(&format!("{DRAFT_PREFIX}{card_key}"));
     }
 }
-
-/// Card keys that have a kept draft.
-pub fn drafted_cards() -> Vec<String> {
-    let Some(s) = session() else {
-        return Vec::new();
-    };
-    let n = s.length().unwrap_or(0);
-    (0..n)
-        .filter_map(|i| s.key(i).ok().flatten())
-        .filter_map(|k| k.strip_prefix(DRAFT_PREFIX).map(str::to_owned))
-        .collect()
-}

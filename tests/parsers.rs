@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use serde_json::{json, Map, Value};
-use switchboard::dialect::{Connection, GatewayKind};
+use switchboard::dialect::{by_slug, Connection, Gateway, GATEWAYS};
 use switchboard::model::{Auth, Draft, Provider};
 
 const CASES: u32 = 10_000;
@@ -60,7 +60,12 @@ fn key() -> impl Strategy<Value = String> {
     ]
 }
 
-fn conn(gateway: GatewayKind) -> Connection {
+/// The registered gateway with this slug.
+fn gw(slug: &str) -> Gateway {
+    by_slug(slug).unwrap_or_else(|| panic!("no dialect {slug}"))
+}
+
+fn conn(gateway: Gateway) -> Connection {
     Connection {
         id: "c".into(),
         name: "c".into(),
@@ -72,20 +77,15 @@ fn conn(gateway: GatewayKind) -> Connection {
     }
 }
 
-fn sample(gateway: GatewayKind) -> Provider {
-    let body = match gateway {
-        GatewayKind::Refactor => {
-            r#"{"provider":"openai","enabled":true,"credentials":{"api_key":"sk-***"}}"#
-        }
-        GatewayKind::Libredesk => {
-            r#"{"status":"success","data":{"provider":"openai","api_key_set":true}}"#
-        }
-        GatewayKind::Barndoor => {
+fn sample(gateway: Gateway) -> Provider {
+    let body = match gateway.slug() {
+        "refactor" => r#"{"provider":"openai","enabled":true,"credentials":{"api_key":"sk-***"}}"#,
+        "libredesk" => r#"{"status":"success","data":{"provider":"openai","api_key_set":true}}"#,
+        "barndoor" => {
             r#"{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","org_id":"o","name":"n","model_provider":"bedrock","auth_type":"aws_role","base_url":"https://x","enabled":true,"settings":{}}"#
         }
-        GatewayKind::Respan => {
-            r#"{"id":1,"provider_id":"p","provider_name":"n","is_managed":false}"#
-        }
+        "respan" => r#"{"id":1,"provider_id":"p","provider_name":"n","is_managed":false}"#,
+        other => panic!("no sample for {other}"),
     };
     gateway
         .dialect()
@@ -95,7 +95,7 @@ fn sample(gateway: GatewayKind) -> Provider {
 
 /// Runs every parser of every dialect on one body; only a panic can fail this.
 fn parse_everything(body: &str, status: u16) {
-    for g in GatewayKind::ALL {
+    for &g in &GATEWAYS {
         let d = g.dialect();
         let _ = d.parse_list(body);
         let _ = d.parse_item(body);
@@ -123,7 +123,7 @@ proptest! {
 
     #[test]
     fn arbitrary_drafts_validate_or_explain(edits in prop::collection::vec((key(), json_value()), 0..6)) {
-        for g in GatewayKind::ALL {
+        for &g in &GATEWAYS {
             let d = g.dialect();
             let p = sample(g);
             let mut draft = Draft::default();
@@ -162,14 +162,14 @@ proptest! {
             v
         };
         let rf = add(json!({"provider": "xai", "enabled": false}));
-        prop_assert!(GatewayKind::Refactor.dialect().parse_item(&rf.to_string()).is_ok());
+        prop_assert!(gw("refactor").parse_item(&rf.to_string()).is_ok());
         let bd = add(json!({"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a", "org_id": "o", "name": "n", "model_provider": "openai",
             "auth_type": "api_key", "base_url": "https://x", "enabled": true, "settings": {}}));
-        prop_assert!(GatewayKind::Barndoor.dialect().parse_item(&bd.to_string()).is_ok());
+        prop_assert!(gw("barndoor").parse_item(&bd.to_string()).is_ok());
         let rs = add(json!({"id": "7", "provider_name": "n"}));
-        prop_assert!(GatewayKind::Respan.dialect().parse_item(&rs.to_string()).is_ok());
+        prop_assert!(gw("respan").parse_item(&rs.to_string()).is_ok());
         let ld = json!({"status": "success", "data": add(json!({"provider": "openai"}))});
-        prop_assert!(GatewayKind::Libredesk.dialect().parse_item(&ld.to_string()).is_ok());
+        prop_assert!(gw("libredesk").parse_item(&ld.to_string()).is_ok());
     }
 }
 
@@ -248,7 +248,7 @@ proptest! {
         wrapped in any::<bool>(),
     ) {
         let body = if wrapped { json!({"count": items.len(), "results": items}) } else { Value::Array(items.clone()) }.to_string();
-        for gateway in [GatewayKind::Barndoor, GatewayKind::Respan] {
+        for gateway in [gw("barndoor"), gw("respan")] {
             let d = gateway.dialect();
             let by_item: Result<Vec<Provider>, _> = items.iter().cloned().map(|v| d.parse_one(v)).collect();
             if let Some(fast) = d.parse_list_fast(&body) {
@@ -263,10 +263,7 @@ proptest! {
 fn fast_list_reading_answers_for_documented_lists() {
     let barndoor = r#"[{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","org_id":"o","name":"OpenAI","model_provider":"openai","auth_type":"api_key","base_url":null,"enabled":true,"settings":{},"catalog_id":null,"connection_id":null,"catalog_slug":"openai","request_timeout_secs":1800,"stream_idle_timeout_secs":null,"extra":1}]"#;
     let respan = r#"{"count":1,"next":null,"previous":null,"results":[{"id":123,"provider_id":"my-azure-provider","provider_name":"Azure Provider","is_managed":false,"created_at":"2024-01-15T10:30:00Z","updated_at":"2024-01-15T10:30:00Z"}]}"#;
-    for (gateway, body) in [
-        (GatewayKind::Barndoor, barndoor),
-        (GatewayKind::Respan, respan),
-    ] {
+    for (gateway, body) in [(gw("barndoor"), barndoor), (gw("respan"), respan)] {
         let fast = gateway.dialect().parse_list_fast(body);
         assert!(
             matches!(&fast, Some(Ok(list)) if list.len() == 1),
@@ -284,24 +281,16 @@ fn missing_required_fields_are_errors() {
     for required in ["id", "name", "model_provider", "enabled"] {
         let v = full.remove(required).unwrap();
         assert!(
-            GatewayKind::Barndoor
-                .dialect()
+            gw("barndoor")
                 .parse_item(&Value::Object(full.clone()).to_string())
                 .is_err(),
             "{required}"
         );
         full.insert(required.into(), v);
     }
-    assert!(GatewayKind::Refactor
-        .dialect()
-        .parse_item(r#"{"enabled":true}"#)
-        .is_err());
-    assert!(GatewayKind::Respan
-        .dialect()
-        .parse_item(r#"{"id":1}"#)
-        .is_err());
-    assert!(GatewayKind::Libredesk
-        .dialect()
+    assert!(gw("refactor").parse_item(r#"{"enabled":true}"#).is_err());
+    assert!(gw("respan").parse_item(r#"{"id":1}"#).is_err());
+    assert!(gw("libredesk")
         .parse_item(r#"{"status":"success","data":{}}"#)
         .is_err());
 }

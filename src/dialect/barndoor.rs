@@ -5,9 +5,9 @@
 //! and `connection_id: null` (detach from a shared credential) must come with `api_key`
 //! or `credentials` in the same request.
 
-use super::{req_str, Dialect, GatewayKind};
+use super::{req_str, Dialect};
 use crate::model::validate::FieldErrors;
-use crate::model::{ApiError, Change, Field, FieldKind, Method, Provider, SecretState};
+use crate::model::{ApiError, Change, Fact, Field, FieldKind, Method, Provider, SecretState};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -47,6 +47,9 @@ pub fn auth_types(model_provider: &str) -> Vec<&'static str> {
 }
 
 const REQUEST_TIMEOUT_MAX: i64 = 3600;
+/// What a null timeout means, in a word and as the form's choice.
+const INHERIT: &str = "inherit";
+const INHERIT_CHOICE: &str = "Inherit the platform default";
 const STREAM_IDLE_TIMEOUT_MAX: i64 = 1800;
 
 /// The Barndoor dialect.
@@ -68,7 +71,8 @@ const TEXT: [&str; 9] = [
 ];
 const WHOLE: [&str; 2] = ["request_timeout_secs", "stream_idle_timeout_secs"];
 
-fn check(v: &Value, key: &str) -> Result<(), ApiError> {
+/// Whether member `key` of an answer has the type the document gives it.
+fn member_fits(v: &Value, key: &str) -> Result<(), ApiError> {
     let fits = match v.get(key) {
         None | Some(Value::Null) => true,
         Some(x) if TEXT.contains(&key) => x.is_string(),
@@ -126,7 +130,7 @@ impl Wire {
             return Err(ApiError::bad_response(200, "\"settings\" is not an object"));
         }
         for key in TEXT.iter().chain(&WHOLE) {
-            check(&v, key)?;
+            member_fits(&v, key)?;
         }
         let Value::Object(mut m) = v else {
             return Err(ApiError::bad_response(200, "expected an object"));
@@ -209,8 +213,35 @@ impl Wire {
 }
 
 impl Dialect for Barndoor {
-    fn kind(&self) -> GatewayKind {
-        GatewayKind::Barndoor
+    fn slug(&self) -> &'static str {
+        "barndoor"
+    }
+
+    fn label(&self) -> &'static str {
+        "Barndoor"
+    }
+
+    fn facts(&self, p: &Provider) -> Vec<Fact> {
+        let timeout = |field: &str, label| {
+            Fact::of(p, field, label)
+                .map(|f| Fact::new(label, format!("{} s", f.text)))
+                .or_else(|| Some(Fact::new(label, INHERIT)))
+        };
+        let credential = if p.value("connection_id").is_null() {
+            "direct"
+        } else {
+            "shared connection"
+        };
+        [
+            Fact::of(p, "base_url", "Base URL"),
+            timeout("request_timeout_secs", "Request timeout"),
+            timeout("stream_idle_timeout_secs", "Stream idle"),
+            Some(Fact::new("Credential", credential)),
+            Fact::of(p, "catalog_slug", "Catalog"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     fn fields(&self, provider: &Provider) -> Vec<Field> {
@@ -228,14 +259,14 @@ impl Dialect for Barndoor {
             Field::new("credentials", "Credentials", FieldKind::Json)
                 .write_only()
                 .help("Structured credentials (for example AWS keys) as a JSON object; never shown again."),
-            Field::new("connection_id", "Shared connection", FieldKind::Uuid).nullable().help(
+            Field::new("connection_id", "Shared connection", FieldKind::Uuid).nullable("none (direct key)", "None (detach; use a direct key)").help(
                 "A shared Credentials record. Detach to use a direct key, which must then be entered in the same save.",
             ),
             Field::new("request_timeout_secs", "Request timeout (s)", FieldKind::Integer { min: 1, max: REQUEST_TIMEOUT_MAX })
-                .nullable()
+                .nullable(INHERIT, INHERIT_CHOICE)
                 .help("Total time allowed per request; inherit uses the platform default."),
             Field::new("stream_idle_timeout_secs", "Stream idle timeout (s)", FieldKind::Integer { min: 1, max: STREAM_IDLE_TIMEOUT_MAX })
-                .nullable()
+                .nullable(INHERIT, INHERIT_CHOICE)
                 .help("Longest gap between streamed chunks; inherit uses the platform default."),
             Field::new("settings", "Settings", FieldKind::Json).help("Provider settings as a JSON object."),
             Field::new("id", "Id", FieldKind::Text).read_only(),
@@ -245,7 +276,7 @@ impl Dialect for Barndoor {
         ]
     }
 
-    fn check(&self, _provider: &Provider, change: &Change, errors: &mut FieldErrors) {
+    fn cross_field_rules(&self, _provider: &Provider, change: &Change, errors: &mut FieldErrors) {
         let body = change.body();
         let detaching = body.get("connection_id").is_some_and(Value::is_null);
         if detaching && !body.contains_key("api_key") && !body.contains_key("credentials") {
@@ -292,7 +323,7 @@ mod tests {
 
     fn send(d: &[(&str, Value)]) -> (&'static str, String, Option<String>, Option<Value>) {
         let c = Barndoor.validate(&doc(), &draft(d)).unwrap();
-        wire(&Barndoor.update_request(&conn(GatewayKind::Barndoor), &doc(), &c))
+        wire(&Barndoor.update_request(&conn(&Barndoor), &doc(), &c))
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //! successful update says only `data: true`, so the new state is derived from what was
 //! sent, with the key reduced to "set".
 
-use super::{parse_json, Dialect, GatewayKind};
-use crate::model::{ApiError, Change, Field, FieldKind, Method, Provider, SecretState};
+use super::{parse_json, Dialect};
+use crate::model::{ApiError, AuthScheme, Change, Field, FieldKind, Method, Provider, SecretState};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -59,8 +59,16 @@ fn parse_config(data: &Value) -> Result<Provider, ApiError> {
 }
 
 impl Dialect for Libredesk {
-    fn kind(&self) -> GatewayKind {
-        GatewayKind::Libredesk
+    fn slug(&self) -> &'static str {
+        "libredesk"
+    }
+
+    fn label(&self) -> &'static str {
+        "Libredesk"
+    }
+
+    fn auth_schemes(&self) -> &'static [AuthScheme] {
+        &[AuthScheme::Basic, AuthScheme::Token]
     }
 
     fn fields(&self, _provider: &Provider) -> Vec<Field> {
@@ -140,7 +148,7 @@ mod tests {
         let c = Libredesk
             .validate(&current(), &draft(&[("api_key", json!("sk-live-1"))]))
             .unwrap();
-        let r = Libredesk.update_request(&conn(GatewayKind::Libredesk), &current(), &c);
+        let r = Libredesk.update_request(&conn(&Libredesk), &current(), &c);
         assert_eq!(
             wire(&r),
             (
@@ -154,7 +162,7 @@ mod tests {
 
     #[test]
     fn token_scheme_header() {
-        let mut k = conn(GatewayKind::Libredesk);
+        let mut k = conn(&Libredesk);
         k.auth = Auth::Token {
             key: "key".into(),
             secret: "secret".into(),
@@ -249,7 +257,7 @@ mod tests {
             0
         );
         assert_eq!(
-            Libredesk.list_request(&conn(GatewayKind::Libredesk)).url,
+            Libredesk.list_request(&conn(&Libredesk)).url,
             "http://gw/libredesk/api/v1/ai/provider"
         );
         assert!(Libredesk.parse_list(r#"{"data":{}}"#).is_err());

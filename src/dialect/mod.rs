@@ -1,7 +1,8 @@
-//! The four gateway APIs ("dialects"), one file each, behind one trait.
+//! The gateway APIs ("dialects"), one file each, behind one trait.
 //!
-//! A dialect is pure: it describes fields, builds [`HttpRequest`]s and parses answers.
-//! Adding a fifth gateway means one new file and one arm in [`GatewayKind::dialect`].
+//! A dialect is pure: it describes fields, builds [`HttpRequest`]s, parses answers, and
+//! says how its providers are presented (label, card facts, auth schemes, notices). Adding
+//! a gateway means one new file and one line in [`GATEWAYS`]; nothing else lists them.
 
 pub mod barndoor;
 pub mod libredesk;
@@ -10,57 +11,57 @@ pub mod respan;
 
 use crate::model::request::encode_segment;
 use crate::model::validate::{validate, FieldErrors};
-use crate::model::{ApiError, Auth, Change, Draft, Field, HttpRequest, Method, Provider};
-use serde::{Deserialize, Serialize};
+use crate::model::{
+    ApiError, Auth, AuthScheme, Change, Draft, Fact, Field, HttpRequest, Method, PlannedUpdate,
+    Provider,
+};
+use serde::Deserialize;
 use serde_json::Value;
+use std::fmt;
 
-/// Which gateway API a connection speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum GatewayKind {
-    Refactor,
-    Libredesk,
-    Barndoor,
-    Respan,
+/// Every gateway the panel speaks, in display order: the one registry of dialects.
+pub static GATEWAYS: [Gateway; 4] = [
+    Gateway(&refactor::Refactor),
+    Gateway(&libredesk::Libredesk),
+    Gateway(&barndoor::Barndoor),
+    Gateway(&respan::Respan),
+];
+
+/// The registered gateway with this configuration slug.
+pub fn by_slug(slug: &str) -> Option<Gateway> {
+    GATEWAYS.iter().copied().find(|g| g.slug() == slug)
 }
 
-impl GatewayKind {
-    /// Every gateway, in display order.
-    pub const ALL: [GatewayKind; 4] = [
-        GatewayKind::Refactor,
-        GatewayKind::Libredesk,
-        GatewayKind::Barndoor,
-        GatewayKind::Respan,
-    ];
+/// Which gateway API a connection speaks: a `Copy` handle on its dialect, compared by slug.
+/// Any [`Dialect`] can be one, registered or not (tests bring their own).
+#[derive(Clone, Copy)]
+pub struct Gateway(pub &'static dyn Dialect);
 
+impl Gateway {
     /// The dialect that speaks this gateway's API.
     pub fn dialect(self) -> &'static dyn Dialect {
-        match self {
-            GatewayKind::Refactor => &refactor::Refactor,
-            GatewayKind::Libredesk => &libredesk::Libredesk,
-            GatewayKind::Barndoor => &barndoor::Barndoor,
-            GatewayKind::Respan => &respan::Respan,
-        }
+        self.0
     }
+}
 
-    /// The name users know the gateway by.
-    pub fn label(self) -> &'static str {
-        match self {
-            GatewayKind::Refactor => "re-factor",
-            GatewayKind::Libredesk => "Libredesk",
-            GatewayKind::Barndoor => "Barndoor",
-            GatewayKind::Respan => "Respan",
-        }
+impl std::ops::Deref for Gateway {
+    type Target = dyn Dialect;
+    fn deref(&self) -> &Self::Target {
+        self.0
     }
+}
 
-    /// The identifier used in configuration files.
-    pub fn slug(self) -> &'static str {
-        match self {
-            GatewayKind::Refactor => "refactor",
-            GatewayKind::Libredesk => "libredesk",
-            GatewayKind::Barndoor => "barndoor",
-            GatewayKind::Respan => "respan",
-        }
+impl PartialEq for Gateway {
+    fn eq(&self, other: &Self) -> bool {
+        self.slug() == other.slug()
+    }
+}
+
+impl Eq for Gateway {}
+
+impl fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.slug())
     }
 }
 
@@ -70,7 +71,7 @@ pub struct Connection {
     /// Stable id within the panel (from the configuration).
     pub id: String,
     pub name: String,
-    pub gateway: GatewayKind,
+    pub gateway: Gateway,
     /// Base URL that the documented paths are appended to.
     pub base_url: String,
     pub auth: Auth,
@@ -113,8 +114,26 @@ impl Connection {
 
 /// What every gateway dialect can do. All methods are pure and cannot panic.
 pub trait Dialect: Sync {
-    /// The gateway this dialect speaks.
-    fn kind(&self) -> GatewayKind;
+    /// The identifier used in configuration files (`"respan"`).
+    fn slug(&self) -> &'static str;
+
+    /// The name users know the gateway by.
+    fn label(&self) -> &'static str;
+
+    /// The ways this gateway accepts the admin's credential, the usual one first.
+    fn auth_schemes(&self) -> &'static [AuthScheme] {
+        &[AuthScheme::Bearer]
+    }
+
+    /// What a card shows of a provider at a glance, beyond its name, kind and state.
+    fn facts(&self, _provider: &Provider) -> Vec<Fact> {
+        Vec::new()
+    }
+
+    /// A sentence the edit form shows above the fields of this provider, if any.
+    fn notice(&self, _provider: &Provider) -> Option<&'static str> {
+        None
+    }
 
     /// The fields of one provider: options and locks may depend on the provider.
     fn fields(&self, provider: &Provider) -> Vec<Field>;
@@ -197,18 +216,32 @@ pub trait Dialect: Sync {
     }
 
     /// Rules that span fields (Barndoor's detach rule); none by default.
-    fn check(&self, _provider: &Provider, _change: &Change, _errors: &mut FieldErrors) {}
+    fn cross_field_rules(&self, _provider: &Provider, _change: &Change, _errors: &mut FieldErrors) {
+    }
 
     /// Validates a draft: per-field constraints, then this gateway's cross-field rules.
     fn validate(&self, provider: &Provider, draft: &Draft) -> Result<Change, FieldErrors> {
         let change = validate(&self.fields(provider), provider, draft)?;
         let mut errors = FieldErrors::new();
-        self.check(provider, &change, &mut errors);
+        self.cross_field_rules(provider, &change, &mut errors);
         if errors.is_empty() {
             Ok(change)
         } else {
             Err(errors)
         }
+    }
+
+    /// What a draft would send: the validated change and the exact request. The preview
+    /// shows this value and a save sends the same one.
+    fn plan_update(
+        &self,
+        conn: &Connection,
+        provider: &Provider,
+        draft: &Draft,
+    ) -> Result<PlannedUpdate, FieldErrors> {
+        let change = self.validate(provider, draft)?;
+        let request = self.update_request(conn, provider, &change);
+        Ok(PlannedUpdate { change, request })
     }
 }
 
@@ -265,20 +298,19 @@ pub(crate) mod testkit {
     //! Small builders shared by the dialect tests.
     use super::*;
 
-    /// A connection to `http://gw/<gateway slug>` with the scheme each gateway documents.
-    pub fn conn(gateway: GatewayKind) -> Connection {
-        let auth = match gateway {
-            GatewayKind::Libredesk => Auth::Basic {
-                key: "key".into(),
-                secret: "secret".into(),
-            },
-            _ => Auth::Bearer("tok".into()),
+    /// A connection to `http://gw/<gateway slug>` with the gateway's usual scheme.
+    pub fn conn(dialect: &'static dyn Dialect) -> Connection {
+        let scheme = dialect.auth_schemes().first().copied();
+        let auth = match scheme {
+            Some(s) if s.is_pair() => s.with("key".into(), "secret".into()),
+            Some(s) => s.with(String::new(), "tok".into()),
+            None => Auth::None,
         };
         Connection {
-            id: gateway.slug().into(),
-            name: gateway.label().into(),
-            gateway,
-            base_url: format!("http://gw/{}", gateway.slug()),
+            id: dialect.slug().into(),
+            name: dialect.label().into(),
+            gateway: Gateway(dialect),
+            base_url: format!("http://gw/{}", dialect.slug()),
             auth,
             list_path: None,
             item_path: None,
@@ -296,11 +328,7 @@ pub(crate) mod testkit {
 
     /// What goes on the wire: method, URL, Authorization header, body.
     pub fn wire(r: &HttpRequest) -> (&'static str, String, Option<String>, Option<Value>) {
-        let auth = r
-            .wire_headers()
-            .into_iter()
-            .find(|(k, _)| k == "Authorization")
-            .map(|(_, v)| v);
+        let auth = r.auth.header().map(|(_, v)| v);
         (r.method.as_str(), r.url.clone(), auth, r.body.clone())
     }
 }

@@ -4,7 +4,7 @@
 //! (a key sent as `null` is removed); the server echoes them masked (`sk-***`), so the
 //! panel keeps only their names.
 
-use super::{req_str, Dialect, GatewayKind};
+use super::{req_str, Dialect};
 use crate::model::diff::mask_value;
 use crate::model::{ApiError, Field, FieldKind, Method, Provider, SecretState};
 use serde_json::{Map, Value};
@@ -87,8 +87,12 @@ fn parse_config(v: &Value) -> Result<Provider, ApiError> {
 }
 
 impl Dialect for Refactor {
-    fn kind(&self) -> GatewayKind {
-        GatewayKind::Refactor
+    fn slug(&self) -> &'static str {
+        "refactor"
+    }
+
+    fn label(&self) -> &'static str {
+        "re-factor"
     }
 
     fn fields(&self, _provider: &Provider) -> Vec<Field> {
@@ -149,7 +153,7 @@ mod tests {
         let c = Refactor
             .validate(&openai(), &draft(&[("enabled", json!(false))]))
             .unwrap();
-        let r = Refactor.update_request(&conn(GatewayKind::Refactor), &openai(), &c);
+        let r = Refactor.update_request(&conn(&Refactor), &openai(), &c);
         assert_eq!(
             wire(&r),
             (
@@ -168,7 +172,7 @@ mod tests {
             json!({"api_key": "sk-new-api-key", "organization": "org-new-org-id"}),
         )]);
         let c = Refactor.validate(&openai(), &d).unwrap();
-        let r = Refactor.update_request(&conn(GatewayKind::Refactor), &openai(), &c);
+        let r = Refactor.update_request(&conn(&Refactor), &openai(), &c);
         assert_eq!(
             r.body,
             Some(
@@ -188,7 +192,7 @@ mod tests {
             ("credentials", json!({"organization": null})),
         ]);
         let c = Refactor.validate(&openai(), &d).unwrap();
-        let r = Refactor.update_request(&conn(GatewayKind::Refactor), &openai(), &c);
+        let r = Refactor.update_request(&conn(&Refactor), &openai(), &c);
         assert_eq!(
             r.body,
             Some(json!({"enabled": false, "credentials": {"organization": null}}))
@@ -218,7 +222,7 @@ mod tests {
             let c = Refactor
                 .validate(&p, &draft(&[("enabled", json!(true))]))
                 .unwrap();
-            let r = Refactor.update_request(&conn(GatewayKind::Refactor), &p, &c);
+            let r = Refactor.update_request(&conn(&Refactor), &p, &c);
             assert_eq!(r.path(), format!("/refactor/v1/llm-provider/{slug}"));
             assert_eq!(p.secrets["credentials"], SecretState::NotSet);
         }
@@ -251,7 +255,7 @@ mod tests {
 
     #[test]
     fn list_and_read_paths() {
-        let c = conn(GatewayKind::Refactor);
+        let c = conn(&Refactor);
         assert_eq!(
             Refactor.list_request(&c).url,
             "http://gw/refactor/v1/llm-provider"

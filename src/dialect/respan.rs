@@ -2,8 +2,8 @@
 //! change. `api_key` and `extra_kwargs` are write-only; `provider_id` is read-only;
 //! managed providers (`is_managed: true`) refuse changes to their critical fields.
 
-use super::{Dialect, GatewayKind};
-use crate::model::{ApiError, Change, Field, FieldKind, Method, Provider, SecretState};
+use super::Dialect;
+use crate::model::{ApiError, Change, Fact, Field, FieldKind, Method, Provider, SecretState};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -101,8 +101,24 @@ impl Wire {
 }
 
 impl Dialect for Respan {
-    fn kind(&self) -> GatewayKind {
-        GatewayKind::Respan
+    fn slug(&self) -> &'static str {
+        "respan"
+    }
+
+    fn label(&self) -> &'static str {
+        "Respan"
+    }
+
+    fn facts(&self, provider: &Provider) -> Vec<Fact> {
+        Fact::of(provider, "updated_at", "Updated")
+            .into_iter()
+            .collect()
+    }
+
+    fn notice(&self, provider: &Provider) -> Option<&'static str> {
+        provider.managed.then_some(
+            "This provider is managed by Respan: its critical fields (API key, extra configuration) are locked.",
+        )
     }
 
     fn fields(&self, provider: &Provider) -> Vec<Field> {
@@ -188,7 +204,7 @@ mod tests {
         d: &[(&str, Value)],
     ) -> (&'static str, String, Option<String>, Option<Value>) {
         let c = Respan.validate(p, &draft(d)).unwrap();
-        wire(&Respan.update_request(&conn(GatewayKind::Respan), p, &c))
+        wire(&Respan.update_request(&conn(&Respan), p, &c))
     }
 
     #[test]
@@ -299,7 +315,7 @@ mod tests {
         let list = Respan.parse_list(page).unwrap();
         assert!(list[0].managed);
         assert_eq!(
-            Respan.list_request(&conn(GatewayKind::Respan)).url,
+            Respan.list_request(&conn(&Respan)).url,
             "http://gw/respan/api/providers/"
         );
     }

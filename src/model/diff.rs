@@ -116,6 +116,15 @@ impl Change {
     }
 }
 
+/// One update ready to go: the validated change and the exact request that sends it.
+/// Built once by [`crate::dialect::Dialect::plan_update`]: the preview shows this value
+/// and a save sends the same one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedUpdate {
+    pub change: Change,
+    pub request: super::HttpRequest,
+}
+
 /// Replaces every leaf of a value with [`MASK`], keeping object keys and nulls.
 pub fn mask_value(v: &Value) -> Value {
     match v {
@@ -139,7 +148,7 @@ pub(super) fn before_text(field: &Field, provider: &Provider) -> String {
     }
     let v = provider.value(field.name);
     if v.is_null() && field.nullable {
-        return "inherit".into();
+        return field.null_short.into();
     }
     value_text(v)
 }
@@ -147,7 +156,7 @@ pub(super) fn before_text(field: &Field, provider: &Provider) -> String {
 /// How a value about to be sent is shown in the preview's "after" column.
 pub(super) fn after_text(field: &Field, v: &Value) -> String {
     match (&field.kind, v) {
-        (_, Value::Null) if field.nullable => "inherit".into(),
+        (_, Value::Null) if field.nullable => field.null_short.into(),
         (FieldKind::KeyValue | FieldKind::Json, _) if field.is_secret() => {
             mask_value(v).to_string()
         }

@@ -17,8 +17,6 @@ pub enum ErrorKind {
     Http,
     /// The server answered, but not with what its API documents.
     BadResponse,
-    /// The draft failed validation before anything was sent.
-    Validation,
 }
 
 /// A failure, in the words the panel shows to the user.
@@ -64,16 +62,6 @@ impl ApiError {
         );
         e.status = Some(status);
         e
-    }
-
-    /// Whether sending the same request again could succeed: only failures where the
-    /// request may never have been processed, or the server said "later".
-    pub fn retryable(&self) -> bool {
-        match self.kind {
-            ErrorKind::Network | ErrorKind::Timeout => true,
-            ErrorKind::Http => matches!(self.status, Some(429 | 502 | 503 | 504)),
-            ErrorKind::Cors | ErrorKind::BadResponse | ErrorKind::Validation => false,
-        }
     }
 
     /// Reads an error answer of any of the envelope shapes the four gateways use:
@@ -224,7 +212,6 @@ mod tests {
         assert_eq!(e.status, Some(404));
         assert_eq!(e.code.as_deref(), Some("NOT_FOUND"));
         assert_eq!(e.message, "No configuration found for provider: openai");
-        assert!(!e.retryable());
     }
 
     #[test]
@@ -287,7 +274,6 @@ mod tests {
     fn non_json_bodies_still_give_a_sentence() {
         let e = ApiError::from_response(502, "<html><body>Bad gateway</body></html>");
         assert!(e.message.contains("HTML page"), "{}", e.message);
-        assert!(e.retryable());
         let e = ApiError::from_response(500, "");
         assert_eq!(
             e.message,
@@ -295,15 +281,5 @@ mod tests {
         );
         let e = ApiError::from_response(418, "[1,2]");
         assert_eq!(e.message, "The gateway answered with status 418.");
-    }
-
-    #[test]
-    fn retry_only_where_safe() {
-        assert!(ApiError::new(ErrorKind::Network, "x").retryable());
-        assert!(ApiError::from_response(429, "").retryable());
-        assert!(ApiError::from_response(503, "").retryable());
-        assert!(!ApiError::from_response(400, "").retryable());
-        assert!(!ApiError::from_response(500, "").retryable());
-        assert!(!ApiError::new(ErrorKind::Cors, "x").retryable());
     }
 }

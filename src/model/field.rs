@@ -51,6 +51,10 @@ pub struct Field {
     pub required: bool,
     /// `null` is a value with a meaning ("inherit the platform default").
     pub nullable: bool,
+    /// What `null` means, in a word for previews and cards ("inherit").
+    pub null_short: &'static str,
+    /// What `null` means, as the form's choice ("Inherit the platform default").
+    pub null_choice: &'static str,
     /// Why the field cannot be changed on this provider, if it cannot.
     pub locked: Option<&'static str>,
 }
@@ -67,6 +71,8 @@ impl Field {
             always_sent: false,
             required: false,
             nullable: false,
+            null_short: "",
+            null_choice: "",
             locked: None,
         }
     }
@@ -101,9 +107,12 @@ impl Field {
         self
     }
 
-    /// Gives `null` the meaning "inherit".
-    pub fn nullable(mut self) -> Self {
+    /// Makes `null` a value: `short` names it in previews and cards ("inherit"), `choice`
+    /// is the form's checkbox for it ("Inherit the platform default").
+    pub fn nullable(mut self, short: &'static str, choice: &'static str) -> Self {
         self.nullable = true;
+        self.null_short = short;
+        self.null_choice = choice;
         self
     }
 

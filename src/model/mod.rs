@@ -5,10 +5,12 @@ pub mod error;
 pub mod field;
 pub mod provider;
 pub mod request;
+pub mod retry;
 pub mod validate;
 
-pub use diff::{Change, Draft};
+pub use diff::{Change, Draft, PlannedUpdate};
 pub use error::{ApiError, ErrorKind};
 pub use field::{Access, Field, FieldKind};
-pub use provider::{Provider, SecretState};
-pub use request::{Auth, HttpRequest, Method};
+pub use provider::{Fact, Provider, SecretState};
+pub use request::{Auth, AuthScheme, HttpRequest, Method};
+pub use retry::RetryPolicy;

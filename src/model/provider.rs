@@ -52,3 +52,29 @@ pub fn value_text(v: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// One thing a card shows about a provider at a glance ("Request timeout", "30 s").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fact {
+    pub label: &'static str,
+    pub text: String,
+}
+
+impl Fact {
+    /// A fact with this label and text.
+    pub fn new(label: &'static str, text: impl Into<String>) -> Self {
+        Fact {
+            label,
+            text: text.into(),
+        }
+    }
+
+    /// The provider's value of `field` as a fact, or nothing when it is null or empty.
+    pub fn of(provider: &Provider, field: &str, label: &'static str) -> Option<Self> {
+        match provider.value(field) {
+            Value::Null => None,
+            Value::String(s) if s.is_empty() => None,
+            v => Some(Fact::new(label, value_text(v))),
+        }
+    }
+}

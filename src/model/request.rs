@@ -22,7 +22,7 @@ impl Method {
     }
 }
 
-/// How the panel authenticates to a gateway.
+/// How the panel authenticates to a gateway: a scheme and its credential.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub enum Auth {
     #[default]
@@ -33,6 +33,8 @@ pub enum Auth {
     Basic { key: String, secret: String },
     /// `Authorization: token key:secret` (Libredesk).
     Token { key: String, secret: String },
+    /// A header of the gateway's own carrying the credential as it is (`X-Api-Key: <key>`).
+    Header { name: String, value: String },
 }
 
 // Debug must never print a credential: requests and connections end up in logs.
@@ -43,31 +45,35 @@ impl fmt::Debug for Auth {
             Auth::Bearer(_) => "Auth::Bearer(••••)",
             Auth::Basic { .. } => "Auth::Basic(••••)",
             Auth::Token { .. } => "Auth::Token(••••)",
+            Auth::Header { .. } => "Auth::Header(••••)",
         })
     }
 }
 
 impl Auth {
-    /// The `Authorization` header value, if any.
-    pub fn header(&self) -> Option<String> {
+    /// The header that carries the credential, as (name, value), if any.
+    pub fn header(&self) -> Option<(String, String)> {
+        let authorization = |v: String| Some(("Authorization".to_owned(), v));
         match self {
             Auth::None => None,
-            Auth::Bearer(t) => Some(format!("Bearer {t}")),
-            Auth::Basic { key, secret } => Some(format!(
+            Auth::Bearer(t) => authorization(format!("Bearer {t}")),
+            Auth::Basic { key, secret } => authorization(format!(
                 "Basic {}",
                 base64_encode(format!("{key}:{secret}").as_bytes())
             )),
-            Auth::Token { key, secret } => Some(format!("token {key}:{secret}")),
+            Auth::Token { key, secret } => authorization(format!("token {key}:{secret}")),
+            Auth::Header { name, value } => Some((name.clone(), value.clone())),
         }
     }
 
-    /// The header as the preview shows it: scheme kept, credential hidden.
+    /// The header as the preview shows it: name and scheme kept, credential hidden.
     pub fn masked_header(&self) -> Option<String> {
         match self {
             Auth::None => None,
-            Auth::Bearer(_) => Some("Bearer ••••".into()),
-            Auth::Basic { .. } => Some("Basic ••••".into()),
-            Auth::Token { .. } => Some("token ••••".into()),
+            Auth::Bearer(_) => Some("Authorization: Bearer ••••".into()),
+            Auth::Basic { .. } => Some("Authorization: Basic ••••".into()),
+            Auth::Token { .. } => Some("Authorization: token ••••".into()),
+            Auth::Header { name, .. } => Some(format!("{name}: ••••")),
         }
     }
 
@@ -79,6 +85,90 @@ impl Auth {
             Auth::Basic { key, secret } | Auth::Token { key, secret } => {
                 !key.is_empty() || !secret.is_empty()
             }
+            Auth::Header { value, .. } => !value.is_empty(),
+        }
+    }
+
+    /// The same scheme with a new token: a gateway header keeps its name, anything else
+    /// becomes a bearer token (what an embedding page hands over).
+    pub fn with_token(&self, token: &str) -> Auth {
+        match self {
+            Auth::Header { name, .. } => Auth::Header {
+                name: name.clone(),
+                value: token.to_owned(),
+            },
+            _ => Auth::Bearer(token.to_owned()),
+        }
+    }
+
+    /// The key half of a key-and-secret credential (never secret), else empty.
+    pub fn key(&self) -> &str {
+        match self {
+            Auth::Basic { key, .. } | Auth::Token { key, .. } => key,
+            _ => "",
+        }
+    }
+
+    /// The scheme this credential is sent with.
+    pub fn scheme(&self) -> Option<AuthScheme> {
+        match self {
+            Auth::None => None,
+            Auth::Bearer(_) => Some(AuthScheme::Bearer),
+            Auth::Basic { .. } => Some(AuthScheme::Basic),
+            Auth::Token { .. } => Some(AuthScheme::Token),
+            // Dialects name their headers statically; a configured one keeps its own name.
+            Auth::Header { .. } => Some(AuthScheme::Header("")),
+        }
+    }
+}
+
+/// A way of authenticating that a dialect accepts; the Connections view offers these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// A bearer token.
+    Bearer,
+    /// Key and secret, Base64 in `Authorization: Basic`.
+    Basic,
+    /// Key and secret as `Authorization: token key:secret`.
+    Token,
+    /// A token in a header of this name.
+    Header(&'static str),
+}
+
+impl AuthScheme {
+    /// What the choice is called in the Connections view.
+    pub fn label(self) -> String {
+        match self {
+            AuthScheme::Bearer => "Bearer token".into(),
+            AuthScheme::Basic => "Key and secret (Basic)".into(),
+            AuthScheme::Token => "Key and secret (token key:secret)".into(),
+            AuthScheme::Header(name) => format!("Token in the {name} header"),
+        }
+    }
+
+    /// True when the credential is a key and a secret rather than one token.
+    pub fn is_pair(self) -> bool {
+        matches!(self, AuthScheme::Basic | AuthScheme::Token)
+    }
+
+    /// The credential of this scheme from what the admin typed (`key` only for pairs).
+    pub fn with(self, key: String, secret: String) -> Auth {
+        match self {
+            AuthScheme::Bearer => Auth::Bearer(secret),
+            AuthScheme::Basic => Auth::Basic { key, secret },
+            AuthScheme::Token => Auth::Token { key, secret },
+            AuthScheme::Header(name) => Auth::Header {
+                name: name.to_owned(),
+                value: secret,
+            },
+        }
+    }
+
+    /// True when `auth` is sent with this scheme.
+    pub fn matches(self, auth: &Auth) -> bool {
+        match (self, auth) {
+            (AuthScheme::Header(name), Auth::Header { name: n, .. }) => n == name,
+            _ => auth.scheme() == Some(self),
         }
     }
 }
@@ -108,7 +198,7 @@ pub struct HttpRequest {
     pub method: Method,
     /// Absolute URL (base URL of the connection joined with the path).
     pub url: String,
-    /// Headers other than `Authorization`, which comes from [`HttpRequest::auth`].
+    /// Headers other than the credential's, which comes from [`HttpRequest::auth`].
     pub headers: Vec<(String, String)>,
     pub auth: Auth,
     pub body: Option<Value>,
@@ -118,9 +208,7 @@ impl HttpRequest {
     /// Every header that goes on the wire, `Authorization` included.
     pub fn wire_headers(&self) -> Vec<(String, String)> {
         let mut h = self.headers.clone();
-        if let Some(v) = self.auth.header() {
-            h.push(("Authorization".into(), v));
-        }
+        h.extend(self.auth.header());
         h
     }
 
@@ -179,20 +267,25 @@ mod tests {
 
     #[test]
     fn auth_headers_follow_each_scheme() {
+        let value = |a: &Auth| a.header().map(|(_, v)| v);
         assert_eq!(
-            Auth::Bearer("t0k".into()).header().as_deref(),
+            value(&Auth::Bearer("t0k".into())).as_deref(),
             Some("Bearer t0k")
         );
         let basic = Auth::Basic {
             key: "k".into(),
             secret: "s".into(),
         };
-        assert_eq!(basic.header().as_deref(), Some("Basic azpz"));
+        assert_eq!(value(&basic).as_deref(), Some("Basic azpz"));
         let token = Auth::Token {
             key: "k".into(),
             secret: "s".into(),
         };
-        assert_eq!(token.header().as_deref(), Some("token k:s"));
+        assert_eq!(value(&token).as_deref(), Some("token k:s"));
+        let custom = AuthScheme::Header("X-Api-Key").with(String::new(), "v".into());
+        assert_eq!(custom.header(), Some(("X-Api-Key".into(), "v".into())));
+        assert!(AuthScheme::Header("X-Api-Key").matches(&custom));
+        assert!(!AuthScheme::Header("X-Other").matches(&custom));
         assert_eq!(Auth::None.header(), None);
         assert_eq!(
             format!("{:?}", Auth::Bearer("secret".into())),

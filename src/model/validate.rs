@@ -268,11 +268,11 @@ mod tests {
                 "Timeout",
                 FieldKind::Integer { min: 1, max: 3600 },
             )
-            .nullable(),
+            .nullable("inherit", "Inherit the default"),
             Field::new("settings", "Settings", FieldKind::Json),
             Field::new("api_key", "API key", FieldKind::Secret).write_only(),
             Field::new("base_url", "Base URL", FieldKind::Url),
-            Field::new("conn", "Connection", FieldKind::Uuid).nullable(),
+            Field::new("conn", "Connection", FieldKind::Uuid).nullable("none", "No connection"),
             Field::new(
                 "mode",
                 "Mode",

@@ -2,8 +2,9 @@
 //! exactly what is wrong with the configuration.
 
 use super::embed;
+use super::filters::{visible_cards, Filters, Toolbar};
 use super::form::EditDialog;
-use super::grid::{visible_cards, Filters, Grid, Toolbar};
+use super::grid::Grid;
 use super::settings::Settings;
 use super::store::{LoadState, SavedEvent, Store};
 use super::toast::Toasts;
@@ -135,8 +136,11 @@ pub fn Panel(
     #[prop(optional)]
     allowed_origins: Vec<String>,
 ) -> impl IntoView {
-    let timeout_ms = timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS);
-    let store = Store::new(connections, read_only, timeout_ms, on_saved);
+    let policy = crate::client::CallPolicy {
+        timeout_ms: timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS),
+        ..Default::default()
+    };
+    let store = Store::new(connections, read_only, policy, on_saved);
     store.load_all();
     super::dom::mark_once("switchboard:lists");
     if embed && embed::in_frame() {
@@ -148,7 +152,7 @@ pub fn Panel(
     let filters = Filters::new(search);
     let search_ref = NodeRef::<html::Input>::new();
     let settings_open = RwSignal::new(false);
-    let total = Signal::derive(move || store.cards.with(Vec::len));
+    let total = Signal::derive(move || store.cards.with(|s| s.len()));
     let visible = visible_cards(store, filters);
     let shown = Signal::derive(move || visible.with(Vec::len));
     let theme = RwSignal::new(Theme::Auto);
@@ -199,7 +203,7 @@ pub fn Panel(
                     apply_theme(next);
                 }>{move || match theme.get() { Theme::Auto => "Theme: auto", Theme::Dark => "Theme: dark", Theme::Light => "Theme: light" }}</button>
             </header>
-            <Toolbar filters=filters search_ref=search_ref shown=shown total=total />
+            <Toolbar store=store filters=filters search_ref=search_ref shown=shown total=total />
             <main class="main">
                 <Grid store=store visible=visible embed=embed />
             </main>

@@ -1,132 +1,114 @@
-//! One provider card: what it is, whether it is on, what is set, how its save went.
+//! One provider card: what it is, whether it is on, what is set, how its save went. The
+//! card's element lives as long as the card is in the window; its parts follow the card's
+//! cell (provider and save status) in place.
 
-use super::store::{Card, SaveStatus, Store};
-use crate::model::SecretState;
+use super::cards::{Card, SaveStatus};
+use super::store::Store;
+use crate::model::{Fact, Provider, SecretState};
 use leptos::prelude::*;
-use serde_json::Value;
 
-/// Read-only facts worth a glance, per gateway's fields, as (label, text).
-fn facts(card: &Card) -> Vec<(&'static str, String)> {
-    let p = &card.provider;
-    let mut out = Vec::new();
-    let text = |k: &str| match p.value(k) {
-        Value::Null => None,
-        Value::String(s) if s.is_empty() => None,
-        v => Some(crate::model::provider::value_text(v)),
-    };
-    if let Some(u) = text("base_url") {
-        out.push(("Base URL", u));
+fn secret_summary(p: &Provider) -> &'static str {
+    let mut states = p.secrets.values();
+    if states.clone().any(|s| *s == SecretState::Set) {
+        "Key set"
+    } else if states.len() > 0 && states.all(|s| *s == SecretState::NotSet) {
+        "No key"
+    } else {
+        "Key write-only"
     }
-    for (k, label) in [
-        ("request_timeout_secs", "Request timeout"),
-        ("stream_idle_timeout_secs", "Stream idle"),
-    ] {
-        if p.values.contains_key(k) {
-            out.push((
-                label,
-                text(k).map_or_else(|| "inherit".to_owned(), |s| format!("{s} s")),
-            ));
-        }
-    }
-    if p.values.contains_key("connection_id") {
-        out.push((
-            "Credential",
-            if p.value("connection_id").is_null() {
-                "direct".into()
-            } else {
-                "shared connection".into()
-            },
-        ));
-    }
-    if let Some(c) = text("catalog_slug") {
-        out.push(("Catalog", c));
-    }
-    if let Some(u) = text("updated_at") {
-        out.push(("Updated", u));
-    }
-    if card.provider.id != card.provider.kind {
-        out.push(("Id", card.provider.id.clone()));
-    }
-    out
 }
 
-fn secret_summary(card: &Card) -> String {
-    let states: Vec<SecretState> = card.provider.secrets.values().copied().collect();
-    if states.contains(&SecretState::Set) {
-        "Key set".into()
-    } else if states.iter().all(|s| *s == SecretState::NotSet) && !states.is_empty() {
-        "No key".into()
-    } else {
-        "Key write-only".into()
+/// The words and pill class for a provider's state.
+fn state_of(enabled: Option<bool>) -> (&'static str, &'static str) {
+    match enabled {
+        Some(true) => ("Enabled", "pill on"),
+        Some(false) => ("Disabled", "pill off"),
+        None => ("Active", "pill neutral"),
+    }
+}
+
+fn status_of(status: &SaveStatus) -> (&'static str, String) {
+    match status {
+        SaveStatus::Idle => ("status", String::new()),
+        SaveStatus::Saving => ("status saving", "Saving…".to_owned()),
+        SaveStatus::Retrying(n) => ("status saving", format!("Retrying ({n})…")),
+        SaveStatus::Saved => ("status saved", "Saved".to_owned()),
+        SaveStatus::Failed(m) => ("status failed", format!("Not saved: {m}")),
     }
 }
 
 /// A provider card. Enter, e or a click opens its edit form.
 #[component]
-pub fn ProviderCard(
-    card: Card,
-    store: Store,
-    gateway: &'static str,
-    connection: String,
-) -> impl IntoView {
-    let key = card.key.clone();
-    let open = {
-        let key = key.clone();
-        move || {
-            if !store.read_only {
-                store.editing.set(Some(key.clone()));
-            }
+pub fn ProviderCard(card: Card, store: Store) -> impl IntoView {
+    // The card's connection cannot change while it is shown; read it once.
+    let Some((gateway, connection)) = store
+        .connections
+        .with_untracked(|cs| cs.get(card.conn).map(|c| (c.gateway, c.name.clone())))
+    else {
+        return ().into_any();
+    };
+    let listed = RwSignal::from(card.listed);
+    let status = RwSignal::from(card.status);
+    let key = StoredValue::new(card.key);
+    let open = move || {
+        if !store.read_only {
+            store.editing.set(Some(key.get_value()));
         }
     };
-    let open_click = open.clone();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if matches!(ev.key().as_str(), "Enter" | "e") {
             ev.prevent_default();
             open();
         }
     };
-    let (status_class, status_text) = match &card.status {
-        SaveStatus::Idle => ("", String::new()),
-        SaveStatus::Saving => ("saving", "Saving…".to_owned()),
-        SaveStatus::Retrying(n) => ("saving", format!("Retrying ({n})…")),
-        SaveStatus::Saved => ("saved", "Saved".to_owned()),
-        SaveStatus::Failed(m) => ("failed", format!("Not saved: {m}")),
+    let provider = move |f: fn(&Provider) -> String| listed.with(|l| f(&l.provider));
+    let label = move || {
+        listed.with(|l| {
+            let p = &l.provider;
+            let state = match p.enabled {
+                Some(true) => "enabled",
+                Some(false) => "disabled",
+                None => "always on",
+            };
+            format!("{}, {} provider, {state}", p.name, gateway.label())
+        })
     };
-    let enabled = card.provider.enabled;
-    let facts = facts(&card);
-    let secret = secret_summary(&card);
-    let name = card.provider.name.clone();
-    let label = format!(
-        "{name}, {gateway} provider, {}",
-        match enabled {
-            Some(true) => "enabled",
-            Some(false) => "disabled",
-            None => "always on",
-        }
-    );
+    let facts = move || {
+        listed.with(|l| {
+            let p = &l.provider;
+            let mut facts = gateway.facts(p);
+            if p.id != p.kind {
+                facts.push(Fact::new("Id", p.id.clone()));
+            }
+            facts.push(Fact::new("Secret", secret_summary(p)));
+            facts
+                .into_iter()
+                .map(|f| {
+                    let title = f.text.clone();
+                    view! { <div><dt>{f.label}</dt><dd title=title>{f.text}</dd></div> }
+                })
+                .collect_view()
+        })
+    };
+    let state = move || listed.with(|l| state_of(l.provider.enabled));
+    let managed = move || listed.with(|l| l.provider.managed);
     view! {
-        <article class="card" tabindex="0" data-key=key.clone() aria-label=label
-            on:click=move |_| open_click() on:keydown=on_key>
+        <article class="card" tabindex="0" data-key=key.get_value().to_string() aria-label=label
+            on:click=move |_| open() on:keydown=on_key>
             <header class="card-head">
-                <h3 class="card-name" title=name.clone()>{name.clone()}</h3>
-                {match enabled {
-                    Some(true) => view! { <span class="pill on">"Enabled"</span> }.into_any(),
-                    Some(false) => view! { <span class="pill off">"Disabled"</span> }.into_any(),
-                    None => view! { <span class="pill neutral">"Active"</span> }.into_any(),
-                }}
+                <h3 class="card-name" title=move || provider(|p| p.name.clone())>{move || provider(|p| p.name.clone())}</h3>
+                <span class=move || state().1>{move || state().0}</span>
             </header>
             <p class="card-sub">
-                <span class="gw">{gateway}</span>" · "<span class="kind">{card.provider.kind.clone()}</span>
-                {card.provider.managed.then(|| view! { " · " <span class="managed">"Managed"</span> })}
+                <span class="gw">{gateway.label()}</span>" · "<span class="kind">{move || provider(|p| p.kind.clone())}</span>
+                <Show when=managed>" · "<span class="managed">"Managed"</span></Show>
             </p>
-            <dl class="facts">
-                {facts.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd title=v.clone()>{v.clone()}</dd></div> }).collect_view()}
-                <div><dt>"Secret"</dt><dd>{secret}</dd></div>
-            </dl>
+            <dl class="facts">{facts}</dl>
             <footer class="card-foot">
                 <span class="conn">{connection}</span>
-                <span class=format!("status {status_class}") role="status">{status_text}</span>
+                <span class=move || status.with(status_of).0 role="status">{move || status.with(status_of).1}</span>
             </footer>
         </article>
     }
+    .into_any()
 }

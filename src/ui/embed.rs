@@ -2,7 +2,6 @@
 //! the parent and takes a gateway token from allowed origins, or a custom element.
 
 use super::store::{SavedEvent, Store};
-use crate::model::Auth;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -116,7 +115,7 @@ pub fn accept_tokens(store: Store, allowed: Vec<String>) {
         if let Some(idx) = idx {
             store.connections.update(|cs| {
                 if let Some(c) = cs.get_mut(idx) {
-                    c.auth = Auth::Bearer(token.to_owned());
+                    c.auth = c.auth.with_token(token);
                 }
             });
             store.load(idx);

@@ -1,138 +1,29 @@
-//! The provider grid: search, filters and sorting over every connection, rendered in a
-//! window so only the rows on screen exist in the DOM, whatever the number of providers.
+//! The provider grid, rendered in a window so only the rows on screen exist in the DOM,
+//! whatever the number of providers.
 
 use super::card::ProviderCard;
-use super::store::{Card, LoadState, Store};
-use crate::dialect::GatewayKind;
+use super::store::{LoadState, Store};
 use leptos::html;
 use leptos::prelude::*;
 
-/// Fixed row height in px; the CSS gives cards the same height so the window is exact.
-pub const ROW_HEIGHT: f64 = 212.0;
-const MIN_CARD_WIDTH: f64 = 300.0;
-const GAP: f64 = 16.0;
+/// Card height in px. The window's arithmetic and the stylesheet both use it: the grid
+/// sets `--sb-card-height`, `--sb-card-gap` and `--sb-card-min` from these constants.
+pub const CARD_HEIGHT: f64 = 196.0;
+/// Gap between cards, in px.
+pub const GAP: f64 = 16.0;
+/// Narrowest a card gets before the grid drops a column, in px.
+pub const MIN_CARD_WIDTH: f64 = 300.0;
+/// One row of the grid: a card and the gap below it.
+const ROW_HEIGHT: f64 = CARD_HEIGHT + GAP;
 const OVERSCAN_ROWS: usize = 2;
 /// Roughly the height above the grid; only the first guess at its size uses it.
 const CHROME_HEIGHT: f64 = 100.0;
 /// Embedded, the grid grows with its content up to this height, then scrolls.
 const EMBED_MAX_HEIGHT: f64 = 1600.0;
 
-/// Filter and sort settings.
-#[derive(Clone, Copy)]
-pub struct Filters {
-    pub search: RwSignal<String>,
-    pub gateway: RwSignal<String>,
-    pub enabled: RwSignal<String>,
-    pub sort: RwSignal<String>,
-}
-
-impl Filters {
-    /// Filters with an initial search text.
-    pub fn new(search: String) -> Self {
-        Filters {
-            search: RwSignal::new(search),
-            gateway: RwSignal::new(String::new()),
-            enabled: RwSignal::new(String::new()),
-            sort: RwSignal::new("name".into()),
-        }
-    }
-
-    fn keep(
-        &self,
-        card: &Card,
-        gateways: &[GatewayKind],
-        needle: &str,
-        gateway: &str,
-        enabled: &str,
-    ) -> bool {
-        (needle.is_empty() || card.haystack.contains(needle))
-            && (gateway.is_empty() || gateways.get(card.conn).is_some_and(|g| g.slug() == gateway))
-            && match enabled {
-                "on" => card.provider.enabled != Some(false),
-                "off" => card.provider.enabled == Some(false),
-                _ => true,
-            }
-    }
-}
-
-/// The toolbar: search box (`/` focuses it), gateway, state and sort selects.
-#[component]
-pub fn Toolbar(
-    filters: Filters,
-    search_ref: NodeRef<html::Input>,
-    shown: Signal<usize>,
-    total: Signal<usize>,
-) -> impl IntoView {
-    view! {
-        <div class="toolbar" role="search">
-            <label class="search">
-                <span class="visually-hidden">"Search providers"</span>
-                <input type="search" placeholder="Search providers  ( / )" node_ref=search_ref
-                    prop:value=move || filters.search.get()
-                    on:input=move |ev| filters.search.set(event_target_value(&ev)) />
-            </label>
-            <label>
-                <span class="visually-hidden">"Gateway"</span>
-                <select on:change=move |ev| filters.gateway.set(event_target_value(&ev)) prop:value=move || filters.gateway.get()>
-                    <option value="">"All gateways"</option>
-                    {GatewayKind::ALL.iter().map(|g| view! { <option value=g.slug()>{g.label()}</option> }).collect_view()}
-                </select>
-            </label>
-            <label>
-                <span class="visually-hidden">"State"</span>
-                <select on:change=move |ev| filters.enabled.set(event_target_value(&ev)) prop:value=move || filters.enabled.get()>
-                    <option value="">"Enabled and disabled"</option>
-                    <option value="on">"Enabled"</option>
-                    <option value="off">"Disabled"</option>
-                </select>
-            </label>
-            <label>
-                <span class="visually-hidden">"Sort by"</span>
-                <select on:change=move |ev| filters.sort.set(event_target_value(&ev)) prop:value=move || filters.sort.get()>
-                    <option value="name">"Sort: name"</option>
-                    <option value="gateway">"Sort: gateway"</option>
-                    <option value="kind">"Sort: kind"</option>
-                </select>
-            </label>
-            <span class="count" aria-live="polite">{move || format!("{} of {}", shown.get(), total.get())}</span>
-        </div>
-    }
-}
-
-/// Indices of the cards that pass the filters, in display order. Only this runs per
-/// keystroke: a lower-cased substring test over text computed once per card change.
-pub fn visible_cards(store: Store, filters: Filters) -> Memo<Vec<usize>> {
-    let gateways = Memo::new(move |_| {
-        store
-            .connections
-            .with(|c| c.iter().map(|c| c.gateway).collect::<Vec<_>>())
-    });
-    Memo::new(move |_| {
-        let needle = filters.search.get().trim().to_lowercase();
-        let gateway = filters.gateway.get();
-        let enabled = filters.enabled.get();
-        let sort = filters.sort.get();
-        let gws = gateways.get();
-        store.cards.with(|cards| {
-            let mut idx: Vec<usize> = (0..cards.len())
-                .filter(|&i| {
-                    cards
-                        .get(i)
-                        .is_some_and(|c| filters.keep(c, &gws, &needle, &gateway, &enabled))
-                })
-                .collect();
-            // Keys borrow text computed once per card: a keystroke allocates nothing here.
-            let key = |i: usize| {
-                cards.get(i).map_or(("", ""), |c| match sort.as_str() {
-                    "gateway" => (gws.get(c.conn).map_or("", |g| g.label()), c.sort_name()),
-                    "kind" => (c.provider.kind.as_str(), c.sort_name()),
-                    _ => (c.sort_name(), ""),
-                })
-            };
-            idx.sort_by(|&a, &b| key(a).cmp(&key(b)));
-            idx
-        })
-    })
+/// A length in px, as CSS takes it.
+fn px(v: f64) -> String {
+    format!("{v}px")
 }
 
 /// The windowed grid of cards, with loading, empty and error states.
@@ -167,22 +58,16 @@ pub fn Grid(
             .min(rows());
         (first, last.max(first))
     };
+    // The cards in the window, by handle: a card that stays in it keeps its node.
     let slice = move || {
         let cols = columns();
         let (first, last) = window();
-        let conns = store.connections.get();
         visible.with(|v| {
-            store.cards.with(|cards| {
+            store.cards.with(|set| {
                 v.iter()
                     .skip(first * cols)
                     .take((last - first) * cols)
-                    .filter_map(|&i| cards.get(i).cloned())
-                    .map(|c| {
-                        let conn = conns.get(c.conn);
-                        let gw = conn.map_or("", |k| k.gateway.label());
-                        let name = conn.map(|k| k.name.clone()).unwrap_or_default();
-                        (c, gw, name)
-                    })
+                    .filter_map(|&i| set.at(i).cloned())
                     .collect::<Vec<_>>()
             })
         })
@@ -230,7 +115,8 @@ pub fn Grid(
             </For>
         </div>
         <div class="grid-viewport" node_ref=viewport tabindex="-1"
-            style:height=move || if embed { format!("{}px", (rows() as f64 * ROW_HEIGHT + 16.0).clamp(ROW_HEIGHT, EMBED_MAX_HEIGHT)) } else { String::new() }
+            style=("--sb-card-height", px(CARD_HEIGHT)) style=("--sb-card-gap", px(GAP)) style=("--sb-card-min", px(MIN_CARD_WIDTH))
+            style:height=move || if embed { px((rows() as f64 * ROW_HEIGHT + GAP).clamp(ROW_HEIGHT, EMBED_MAX_HEIGHT)) } else { String::new() }
             on:scroll=move |ev| {
                 if overscan.get_untracked() == 0 {
                     overscan.set(OVERSCAN_ROWS);
@@ -238,20 +124,20 @@ pub fn Grid(
                 scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()));
             }
             on:keydown=on_keydown>
-            <Show when=move || !(loading() && store.cards.with(Vec::is_empty)) fallback=|| view! {
+            <Show when=move || !(loading() && store.cards.with(|s| s.is_empty())) fallback=|| view! {
                 <div class="grid" aria-busy="true">
                     {(0..6).map(|_| view! { <div class="card skeleton" aria-hidden="true"></div> }).collect_view()}
                 </div>
             }>
                 <Show when=move || !visible.with(Vec::is_empty) fallback=move || view! {
-                    <p class="empty">{move || if store.cards.with(Vec::is_empty) { "No providers configured on these gateways." } else { "No provider matches the search and filters." }}</p>
+                    <p class="empty">{move || if store.cards.with(|s| s.is_empty()) { "No providers configured on these gateways." } else { "No provider matches the search and filters." }}</p>
                 }>
-                    <div class="grid-space" style:height=move || format!("{}px", rows() as f64 * ROW_HEIGHT)>
+                    <div class="grid-space" style:height=move || px(rows() as f64 * ROW_HEIGHT)>
                         <div class="grid"
-                            style:transform=move || format!("translateY({}px)", window().0 as f64 * ROW_HEIGHT)
+                            style:transform=move || format!("translateY({})", px(window().0 as f64 * ROW_HEIGHT))
                             style:grid-template-columns=move || format!("repeat({}, minmax(0, 1fr))", columns())>
-                            <For each=slice key=|(c, _, _)| (c.key.clone(), c.rev) let((card, gw, conn))>
-                                <ProviderCard card=card store=store gateway=gw connection=conn />
+                            <For each=slice key=|c| c.key.clone() let(card)>
+                                <ProviderCard card=card store=store />
                             </For>
                         </div>
                     </div>

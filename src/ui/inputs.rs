@@ -141,10 +141,7 @@ fn control(ctx: FieldCtx, id: String, described: String) -> AnyView {
             let c2 = ctx.clone();
             let text = move || value_text(&c2.value());
             let c3 = ctx.clone();
-            let null_label = match ctx.field.kind {
-                FieldKind::Uuid => "None (detach; use a direct key)",
-                _ => "Inherit the platform default",
-            };
+            let null_label = ctx.field.null_choice;
             let c4 = ctx.clone();
             let toggle = move |ev: leptos::ev::Event| {
                 if event_target_checked(&ev) {

@@ -3,11 +3,14 @@
 
 pub mod app;
 pub mod card;
+pub mod cards;
 pub mod dom;
 pub mod embed;
+pub mod filters;
 pub mod form;
 pub mod grid;
 pub mod inputs;
+pub mod modal;
 pub mod settings;
 pub mod store;
 pub mod toast;

@@ -1,12 +1,14 @@
-//! Connection settings: where each gateway is and the admin's credential for it.
-//! Credentials typed here stay in memory only: a reload forgets them.
+//! The Connections view: where each gateway is and the admin's credential for it, in the
+//! auth schemes its dialect accepts. Credentials typed here stay in memory only: a reload
+//! forgets them.
 
+use super::modal::Modal;
 use super::store::Store;
-use crate::dialect::GatewayKind;
-use crate::model::Auth;
+use crate::dialect::{Connection, Gateway, GATEWAYS};
+use crate::model::AuthScheme;
 use leptos::prelude::*;
 
-/// The settings dialog.
+/// The Connections dialog.
 #[component]
 pub fn Settings(store: Store, open: RwSignal<bool>) -> impl IntoView {
     let rows = move || {
@@ -17,83 +19,130 @@ pub fn Settings(store: Store, open: RwSignal<bool>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    let close = Callback::new(move |()| open.set(false));
     view! {
-        <div class="backdrop">
-            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="settings-title"
-                on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
-                <header class="dialog-head">
-                    <h2 id="settings-title">"Connections"</h2>
-                    <button type="button" class="icon" aria-label="Close" on:click=move |_| open.set(false)>"✕"</button>
-                </header>
-                <For each=rows key=|(i, c)| (*i, c.id.clone()) let((i, conn))>
-                    <ConnectionRow store=store idx=i conn=conn />
-                </For>
-                <AddConnection store=store />
-                <footer class="dialog-foot">
-                    <button type="button" class="primary" on:click=move |_| open.set(false)>"Done"</button>
-                </footer>
+        <Modal labelled_by="settings-title" on_close=close>
+            <div class="dialog-head">
+                <h2 id="settings-title">"Connections"</h2>
+                <button type="button" class="icon" aria-label="Close" on:click=move |_| open.set(false)>"✕"</button>
             </div>
-        </div>
+            <For each=rows key=|(i, c)| (*i, c.id.clone()) let((i, conn))>
+                <ConnectionRow store=store idx=i conn=conn />
+            </For>
+            <AddConnection store=store />
+            <div class="dialog-foot">
+                <button type="button" class="primary" on:click=move |_| open.set(false)>"Done"</button>
+            </div>
+        </Modal>
     }
 }
 
+/// What the admin types for a credential: the scheme (when the gateway offers several),
+/// a key for key-and-secret schemes, and the secret or token.
+#[derive(Clone, Copy)]
+struct CredentialInputs {
+    scheme: RwSignal<AuthScheme>,
+    key: RwSignal<String>,
+    secret: RwSignal<String>,
+}
+
+impl CredentialInputs {
+    fn new(scheme: AuthScheme, key: String) -> Self {
+        CredentialInputs {
+            scheme: RwSignal::new(scheme),
+            key: RwSignal::new(key),
+            secret: RwSignal::new(String::new()),
+        }
+    }
+
+    fn auth(self) -> crate::model::Auth {
+        self.scheme
+            .get_untracked()
+            .with(self.key.get_untracked(), self.secret.get_untracked())
+    }
+}
+
+/// The credential inputs for a gateway: its schemes, then key and secret as they need.
 #[component]
-fn ConnectionRow(store: Store, idx: usize, conn: crate::dialect::Connection) -> impl IntoView {
-    let base = RwSignal::new(conn.base_url.clone());
-    let (user, secret) = match &conn.auth {
-        Auth::Basic { key, .. } | Auth::Token { key, .. } => (key.clone(), String::new()),
-        _ => (String::new(), String::new()),
+fn Credential(
+    gateway: Signal<Gateway>,
+    inputs: CredentialInputs,
+    #[prop(optional)] placeholder: &'static str,
+) -> impl IntoView {
+    let schemes = move || gateway.get().auth_schemes();
+    let pair = move || inputs.scheme.get().is_pair();
+    let pick = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        if let Some(s) = schemes().iter().copied().find(|s| s.label() == v) {
+            inputs.scheme.set(s);
+        }
     };
-    let user = RwSignal::new(user);
-    let secret = RwSignal::new(secret);
-    let is_pair = conn.gateway == GatewayKind::Libredesk;
+    view! {
+        <Show when=move || { schemes().len() > 1 }>
+            <label>"Authorization"
+                <select on:change=pick prop:value=move || inputs.scheme.get().label()>
+                    {move || schemes().iter().map(|s| view! { <option value=s.label()>{s.label()}</option> }).collect_view()}
+                </select>
+            </label>
+        </Show>
+        <Show when=pair>
+            <label>"API key"<input type="text" autocomplete="off" prop:value=move || inputs.key.get()
+                on:input=move |ev| inputs.key.set(event_target_value(&ev)) /></label>
+        </Show>
+        <label>{move || if pair() { "API secret" } else { "Token" }}
+            <input type="password" autocomplete="new-password" placeholder=placeholder
+                prop:value=move || inputs.secret.get() on:input=move |ev| inputs.secret.set(event_target_value(&ev)) />
+        </label>
+    }
+}
+
+/// The scheme `conn` uses now, as its dialect names it.
+fn scheme_of(conn: &Connection) -> AuthScheme {
+    let offered = conn.gateway.auth_schemes();
+    offered
+        .iter()
+        .copied()
+        .find(|s| s.matches(&conn.auth))
+        .or_else(|| offered.first().copied())
+        .unwrap_or(AuthScheme::Bearer)
+}
+
+#[component]
+fn ConnectionRow(store: Store, idx: usize, conn: Connection) -> impl IntoView {
+    let base = RwSignal::new(conn.base_url.clone());
+    let inputs = CredentialInputs::new(scheme_of(&conn), conn.auth.key().to_owned());
+    let gateway = conn.gateway;
     let name = conn.name.clone();
-    let scheme = conn.auth.clone();
     let apply = move |_| {
-        let new_secret = secret.get_untracked();
+        let replace =
+            !inputs.secret.get_untracked().is_empty() || inputs.scheme.get_untracked().is_pair();
+        let auth = inputs.auth();
         store.connections.update(|cs| {
             if let Some(c) = cs.get_mut(idx) {
                 c.base_url = base.get_untracked();
-                if !new_secret.is_empty() || is_pair {
-                    c.auth = match &scheme {
-                        Auth::Token { .. } => Auth::Token {
-                            key: user.get_untracked(),
-                            secret: new_secret.clone(),
-                        },
-                        Auth::Basic { .. } => Auth::Basic {
-                            key: user.get_untracked(),
-                            secret: new_secret.clone(),
-                        },
-                        _ if is_pair => Auth::Basic {
-                            key: user.get_untracked(),
-                            secret: new_secret.clone(),
-                        },
-                        _ => Auth::Bearer(new_secret.clone()),
-                    };
+                if replace {
+                    c.auth = auth;
                 }
             }
         });
-        secret.set(String::new());
+        inputs.secret.set(String::new());
         store.load(idx);
+    };
+    let remove = move |_| {
+        let question = format!("Remove {name} from the panel for this session? switchboard.json is not changed; a reload brings it back.");
+        if super::dom::confirm(&question) {
+            store.remove_connection(idx);
+        }
     };
     view! {
         <fieldset class="conn-row">
-            <legend>{conn.name.clone()}" ("{conn.gateway.label()}")"</legend>
+            <legend>{conn.name.clone()}" ("{gateway.label()}")"</legend>
             <label>"Base URL"<input type="url" prop:value=move || base.get() on:input=move |ev| base.set(event_target_value(&ev)) /></label>
-            {is_pair.then(|| view! {
-                <label>"API key"<input type="text" autocomplete="off" prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev)) /></label>
-            })}
-            <label>{if is_pair { "API secret" } else { "Token" }}
-                <input type="password" autocomplete="new-password" placeholder=if conn.auth.is_set() { "set; type to replace" } else { "not set" }
-                    prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev)) />
-            </label>
+            <Credential gateway=Signal::stored(gateway) inputs=inputs
+                placeholder=if conn.auth.is_set() { "set; type to replace" } else { "not set" } />
             <div class="conn-actions">
                 <button type="button" on:click=apply>"Apply and reload"</button>
-                <button type="button" class="danger" on:click=move |_| {
-                    if super::dom::confirm(&format!("Remove {name} from the panel for this session? switchboard.json is not changed; a reload brings it back.")) {
-                        store.remove_connection(idx);
-                    }
-                }>"Remove"</button>
+                <button type="button" class="danger" on:click=remove>"Remove"</button>
             </div>
         </fieldset>
     }
@@ -102,13 +151,30 @@ fn ConnectionRow(store: Store, idx: usize, conn: crate::dialect::Connection) -> 
 /// A form that adds a gateway connection for this browser session.
 #[component]
 fn AddConnection(store: Store) -> impl IntoView {
+    let first = GATEWAYS[0];
     let name = RwSignal::new(String::new());
-    let gateway = RwSignal::new(GatewayKind::Refactor);
+    let gateway = RwSignal::new(first);
     let base = RwSignal::new(String::new());
-    let user = RwSignal::new(String::new());
-    let secret = RwSignal::new(String::new());
-    let token_scheme = RwSignal::new(false);
+    let inputs = CredentialInputs::new(
+        first
+            .auth_schemes()
+            .first()
+            .copied()
+            .unwrap_or(AuthScheme::Bearer),
+        String::new(),
+    );
     let problem = RwSignal::new(None::<String>);
+    let pick_gateway = move |ev: leptos::ev::Event| {
+        if let Some(g) = crate::dialect::by_slug(&event_target_value(&ev)) {
+            gateway.set(g);
+            inputs.scheme.set(
+                g.auth_schemes()
+                    .first()
+                    .copied()
+                    .unwrap_or(AuthScheme::Bearer),
+            );
+        }
+    };
     let add = move |_| {
         let (n, url) = (
             name.get_untracked().trim().to_owned(),
@@ -123,14 +189,6 @@ fn AddConnection(store: Store) -> impl IntoView {
             return;
         }
         let g = gateway.get_untracked();
-        let (key, pass) = (user.get_untracked(), secret.get_untracked());
-        let auth = match g {
-            GatewayKind::Libredesk if token_scheme.get_untracked() => {
-                Auth::Token { key, secret: pass }
-            }
-            GatewayKind::Libredesk => Auth::Basic { key, secret: pass },
-            _ => Auth::Bearer(pass),
-        };
         // Unique among the connections now here (some may have been removed).
         let id = store.connections.with_untracked(|cs| {
             (cs.len() + 1..)
@@ -138,21 +196,16 @@ fn AddConnection(store: Store) -> impl IntoView {
                 .find(|id| cs.iter().all(|c| &c.id != id))
                 .unwrap_or_default()
         });
-        let conn = crate::dialect::Connection {
+        store.add_connection(Connection {
             id,
             name: n,
             gateway: g,
             base_url: url,
-            auth,
+            auth: inputs.auth(),
             list_path: None,
             item_path: None,
-        };
-        store.connections.update(|c| c.push(conn));
-        store
-            .loads
-            .update(|l| l.push(super::store::LoadState::Loading));
-        store.load(store.connections.with_untracked(Vec::len) - 1);
-        for field in [name, base, user, secret] {
+        });
+        for field in [name, base, inputs.key, inputs.secret] {
             field.set(String::new());
         }
         problem.set(None);
@@ -162,22 +215,12 @@ fn AddConnection(store: Store) -> impl IntoView {
             <legend>"Add a connection"</legend>
             <label>"Name"<input type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) /></label>
             <label>"Gateway"
-                <select on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    if let Some(g) = GatewayKind::ALL.into_iter().find(|g| g.slug() == v) { gateway.set(g) }
-                }>
-                    {GatewayKind::ALL.into_iter().map(|g| view! { <option value=g.slug()>{g.label()}</option> }).collect_view()}
+                <select on:change=pick_gateway>
+                    {GATEWAYS.iter().map(|g| view! { <option value=g.slug()>{g.label()}</option> }).collect_view()}
                 </select>
             </label>
             <label>"Base URL"<input type="url" placeholder="https://gateway.example.com" prop:value=move || base.get() on:input=move |ev| base.set(event_target_value(&ev)) /></label>
-            <Show when=move || gateway.get() == GatewayKind::Libredesk>
-                <label>"API key"<input type="text" autocomplete="off" prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev)) /></label>
-                <label class="inline"><input type="checkbox" prop:checked=move || token_scheme.get()
-                    on:change=move |ev| token_scheme.set(event_target_checked(&ev)) />"Send as "<code>"token key:secret"</code>" instead of Basic"</label>
-            </Show>
-            <label>{move || if gateway.get() == GatewayKind::Libredesk { "API secret" } else { "Token" }}
-                <input type="password" autocomplete="new-password" prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev)) />
-            </label>
+            <Credential gateway=gateway.into() inputs=inputs />
             <p class="field-error" role="alert">{move || problem.get()}</p>
             <button type="button" on:click=add>"Add and load"</button>
         </fieldset>

@@ -1,81 +1,15 @@
-//! The panel's state and the actions that move it: loading providers, saving drafts.
+//! The panel's state and the actions that move it: loading providers, saving updates.
 //! State is plain structs of signals; components receive the `Copy` handle.
 
-use crate::client;
+use super::cards::{Card, CardSet, Listed, SaveStatus};
+use super::toast::{Toast, ToastKind};
+use crate::client::{self, CallPolicy};
 use crate::dialect::Connection;
-use crate::model::{ApiError, Change, Provider};
+use crate::model::{ApiError, ErrorKind, PlannedUpdate, Provider};
+use crate::queue::KeyedQueue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-
-/// Where a card's last save stands.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SaveStatus {
-    Idle,
-    Saving,
-    /// Retrying after a failure that may pass (attempt number).
-    Retrying(u32),
-    Saved,
-    Failed(String),
-}
-
-/// One provider card.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Card {
-    /// `connection id / provider id`: unique across the panel.
-    pub key: String,
-    /// Index into the connections.
-    pub conn: usize,
-    pub provider: Provider,
-    pub status: SaveStatus,
-    /// Bumped on every change so keyed lists redraw exactly the cards that changed.
-    pub rev: u32,
-    /// Lower-cased text the search matches against, computed once per change; it starts
-    /// with the lower-cased name, the sort key ([`Card::sort_name`]).
-    pub haystack: String,
-    name_len: usize,
-}
-
-impl Card {
-    fn new(conn: usize, conn_id: &str, gateway: &str, provider: Provider) -> Self {
-        // One allocation per card: 20,000 of them arrive at once from big gateways.
-        let parts = [
-            provider.name.as_str(),
-            provider.kind.as_str(),
-            provider.id.as_str(),
-            gateway,
-            conn_id,
-        ];
-        let mut haystack = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-        let mut name_len = 0;
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
-                haystack.push(' ');
-            }
-            haystack.extend(part.chars().flat_map(char::to_lowercase));
-            if i == 0 {
-                name_len = haystack.len();
-            }
-        }
-        let mut key = String::with_capacity(conn_id.len() + 1 + provider.id.len());
-        key.push_str(conn_id);
-        key.push('/');
-        key.push_str(&provider.id);
-        Card {
-            key,
-            conn,
-            provider,
-            status: SaveStatus::Idle,
-            rev: 0,
-            haystack,
-            name_len,
-        }
-    }
-
-    /// The lower-cased name: what the grid sorts by.
-    pub fn sort_name(&self) -> &str {
-        self.haystack.get(..self.name_len).unwrap_or_default()
-    }
-}
+use std::sync::Arc;
 
 /// How loading one connection's providers went.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,44 +19,56 @@ pub enum LoadState {
     Failed(ApiError),
 }
 
-/// A notification.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Toast {
-    pub id: u64,
-    pub ok: bool,
-    pub text: String,
-}
-
 /// One connection's list answer, as cards, waiting for the frame: (connection index, cards).
 type Arrival = (usize, Result<Vec<Card>, ApiError>);
+
+/// What the host learns about a save: never a value, only names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavedEvent {
+    /// The connection's id in the configuration.
+    pub connection: String,
+    /// The gateway's slug (`"barndoor"`).
+    pub gateway: &'static str,
+    /// The provider's id on its gateway.
+    pub provider: String,
+    /// Names of the fields that changed.
+    pub fields: Vec<&'static str>,
+}
+
+/// How a save ended when it did not fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saved {
+    Done,
+    /// Not sent: the provider changed on the server since it was loaded; the card now
+    /// holds the server's version, so the update shown is planned against it.
+    Stale,
+    /// Not sent: by its turn, the update no longer changed anything.
+    Unchanged,
+}
 
 /// The whole panel's state. `Copy`: every field is an arena handle.
 #[derive(Clone, Copy)]
 pub struct Store {
     pub connections: RwSignal<Vec<Connection>>,
-    pub cards: RwSignal<Vec<Card>>,
+    /// Which cards exist; it changes when a list arrives or a connection goes.
+    pub cards: RwSignal<CardSet>,
+    /// Notified when a card's provider changes (search and sort read it; a save status
+    /// change does not notify it).
+    pub contents: Trigger,
     pub loads: RwSignal<Vec<LoadState>>,
     /// The card whose edit form is open.
-    pub editing: RwSignal<Option<String>>,
+    pub editing: RwSignal<Option<Arc<str>>>,
     pub toasts: RwSignal<Vec<Toast>>,
+    next_toast: StoredValue<u64>,
     pub read_only: bool,
-    /// Cards with a save on the wire.
-    in_flight: StoredValue<std::collections::BTreeSet<String>>,
+    /// Saves on one provider take turns.
+    turns: StoredValue<KeyedQueue>,
     /// Lists answered since the last frame; applied together, just before it is painted.
     arrived: StoredValue<Vec<Arrival>>,
-    /// Per-attempt time limit of every call, in milliseconds.
-    pub timeout_ms: u32,
+    /// Time limit and retries of every gateway call.
+    pub policy: CallPolicy,
     /// Called after every successful save (embedding hosts listen through it).
     pub on_saved: Option<Callback<SavedEvent>>,
-}
-
-/// What the host learns about a save: never a value, only names.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SavedEvent {
-    pub connection: String,
-    pub gateway: &'static str,
-    pub provider: String,
-    pub fields: Vec<&'static str>,
 }
 
 impl Store {
@@ -130,28 +76,29 @@ impl Store {
     pub fn new(
         connections: Vec<Connection>,
         read_only: bool,
-        timeout_ms: u32,
+        policy: CallPolicy,
         on_saved: Option<Callback<SavedEvent>>,
     ) -> Self {
         let n = connections.len();
         Store {
             connections: RwSignal::new(connections),
-            cards: RwSignal::new(Vec::new()),
+            cards: RwSignal::new(CardSet::default()),
+            contents: Trigger::new(),
             loads: RwSignal::new(vec![LoadState::Loading; n]),
             editing: RwSignal::new(None),
             toasts: RwSignal::new(Vec::new()),
+            next_toast: StoredValue::new(0),
             read_only,
-            in_flight: StoredValue::new(Default::default()),
+            turns: StoredValue::new(KeyedQueue::default()),
             arrived: StoredValue::new(Vec::new()),
-            timeout_ms,
+            policy,
             on_saved,
         }
     }
 
-    /// The card with this key, cloned.
+    /// The card with this key (handles, not a copy of its data).
     pub fn card(&self, key: &str) -> Option<Card> {
-        self.cards
-            .with(|cards| cards.iter().find(|c| c.key == key).cloned())
+        self.cards.with_untracked(|set| set.get(key).cloned())
     }
 
     /// The connection at an index, cloned.
@@ -159,28 +106,47 @@ impl Store {
         self.connections.with(|c| c.get(idx).cloned())
     }
 
-    fn update_card(&self, key: &str, f: impl FnOnce(&mut Card)) {
-        self.cards.update(|cards| {
-            if let Some(c) = cards.iter_mut().find(|c| c.key == key) {
-                f(c);
-                c.rev = c.rev.wrapping_add(1);
-            }
-        });
+    /// A card and its connection, or the error a save or re-read reports when either is gone.
+    pub fn card_and_connection(&self, key: &str) -> Result<(Card, Connection), ApiError> {
+        let gone = |what: &str| {
+            ApiError::new(
+                ErrorKind::BadResponse,
+                format!("{what} is no longer configured."),
+            )
+        };
+        let card = self.card(key).ok_or_else(|| gone("This provider"))?;
+        let conn = self
+            .connections
+            .with_untracked(|c| c.get(card.conn).cloned())
+            .ok_or_else(|| gone("Its connection"))?;
+        Ok((card, conn))
+    }
+
+    /// Gives a card a new provider: the card redraws, search and sort see it.
+    fn set_provider(&self, card: &Card, conn: &Connection, provider: Provider) {
+        card.listed
+            .set(Listed::new(provider, conn.gateway.label(), &conn.id));
+        self.contents.notify();
     }
 
     /// Shows a notification that goes away by itself after a while.
-    pub fn toast(&self, ok: bool, text: impl Into<String>) {
-        let id = (js_sys::Math::random() * 1e15) as u64;
+    pub fn toast(&self, kind: ToastKind, text: impl Into<String>) {
+        let Some(id) = self.next_toast.try_update_value(|n| {
+            *n += 1;
+            *n
+        }) else {
+            return;
+        };
         self.toasts.update(|t| {
             t.push(Toast {
                 id,
-                ok,
+                kind,
                 text: text.into(),
             })
         });
         let toasts = self.toasts;
         spawn_local(async move {
-            client::sleep(if ok { 5_000 } else { 12_000 }).await;
+            client::sleep(kind.lifetime_ms()).await;
             toasts.update(|t| t.retain(|x| x.id != id));
         });
     }
@@ -191,6 +157,13 @@ impl Store {
         for i in 0..n {
             self.load(i);
         }
+    }
+
+    /// Adds a connection for this session and loads it.
+    pub fn add_connection(&self, conn: Connection) {
+        self.connections.update(|c| c.push(conn));
+        self.loads.update(|l| l.push(LoadState::Loading));
+        self.load(self.connections.with_untracked(Vec::len).saturating_sub(1));
     }
 
     /// (Re)loads one connection's providers, replacing its cards.
@@ -208,7 +181,7 @@ impl Store {
         // Started here, not inside the task: the request leaves before the view is built.
         let answer = client::execute(
             dialect.list_request(&conn),
-            store.timeout_ms,
+            store.policy,
             |s, b| dialect.parse_error(s, b),
             |_, _| {},
         );
@@ -253,19 +226,17 @@ impl Store {
                 l.remove(idx);
             }
         });
-        self.cards.update(|cards| {
-            cards.retain(|c| c.conn != idx);
-            for c in cards.iter_mut() {
-                c.conn = shift(c.conn);
-            }
-        });
+        self.cards.update(|set| set.remove_connection(idx));
         self.arrived.update_value(|a| {
             a.retain(|(i, _)| *i != idx);
             for (i, _) in a.iter_mut() {
                 *i = shift(*i);
             }
         });
-        self.toast(true, format!("Removed {} from this session.", conn.name));
+        self.toast(
+            ToastKind::Success,
+            format!("Removed {} from this session.", conn.name),
+        );
     }
 
     /// Queues a connection's answer. Answers that land before the next frame (the lists
@@ -298,14 +269,13 @@ impl Store {
             return;
         }
         let mut states = Vec::with_capacity(batch.len());
-        self.cards.update(|cards| {
+        self.cards.update(|set| {
             for (idx, fresh) in batch {
                 states.push((
                     idx,
                     match fresh {
                         Ok(fresh) => {
-                            cards.retain(|c| c.conn != idx);
-                            cards.extend(fresh);
+                            set.replace_connection(idx, fresh);
                             LoadState::Ready
                         }
                         Err(e) => LoadState::Failed(e),
@@ -313,6 +283,7 @@ impl Store {
                 ));
             }
         });
+        self.contents.notify();
         self.loads.update(|l| {
             for (idx, state) in states {
                 if let Some(s) = l.get_mut(idx) {
@@ -329,124 +300,101 @@ impl Store {
         }
     }
 
-    /// A card and its connection, or the error a save or re-read reports when either is gone.
-    fn card_and_connection(&self, key: &str) -> Result<(Card, Connection), ApiError> {
-        let gone = |what: &str| {
-            ApiError::new(
-                crate::model::ErrorKind::BadResponse,
-                format!("{what} is no longer configured."),
-            )
-        };
-        let card = self.card(key).ok_or_else(|| gone("This provider"))?;
-        let conn = self
-            .connection(card.conn)
-            .ok_or_else(|| gone("Its connection"))?;
-        Ok((card, conn))
-    }
-
-    /// Reads the provider again and says whether it changed on the server since loaded.
-    async fn changed_on_server(&self, key: &str) -> Result<bool, ApiError> {
+    /// Reads the provider again; when it changed on the server since the panel last knew
+    /// it, the card takes the server's version and the answer is `true`.
+    async fn refresh(&self, key: &str) -> Result<bool, ApiError> {
         let (card, conn) = self.card_and_connection(key)?;
         let dialect = conn.gateway.dialect();
-        let req = dialect.read_request(&conn, &card.provider);
+        let req = card
+            .listed
+            .with_untracked(|l| dialect.read_request(&conn, &l.provider));
         let answer = client::execute(
             req,
-            self.timeout_ms,
+            self.policy,
             |s, b| dialect.parse_error(s, b),
             |_, _| {},
         )
         .await?;
         let now = dialect.parse_item(&answer.body)?;
-        Ok(now.values != card.provider.values
-            || now.name != card.provider.name
-            || now.enabled != card.provider.enabled)
+        let changed = card.listed.with_untracked(|l| {
+            now.values != l.provider.values
+                || now.name != l.provider.name
+                || now.enabled != l.provider.enabled
+                || now.managed != l.provider.managed
+        });
+        if changed {
+            self.set_provider(&card, &conn, now);
+        }
+        Ok(changed)
     }
 
-    /// Sends a validated change; the card shows in-flight, retry, success or failure.
-    /// On success the card holds what the server returned (or what was sent, masked).
+    /// Sends the update `plan` gives when this provider's turn comes (saves on one
+    /// provider run one after another, each planned against the state the previous one
+    /// left). The card shows in-flight, retry, success or failure, and on success holds
+    /// what the server returned.
     ///
-    /// With `check_stale`, the provider is first read again; if it changed on the server
-    /// since the panel last knew it, nothing is sent and [`Saved::Stale`] says so.
+    /// With `check_stale`, the provider is first read again; if it changed on the server,
+    /// nothing is sent and [`Saved::Stale`] says so.
     pub async fn save(
         &self,
         key: &str,
-        change: Change,
+        plan: impl Fn() -> Option<PlannedUpdate>,
         check_stale: bool,
     ) -> Result<Saved, ApiError> {
-        // Saves on one provider run one after another, each checked against the state the
-        // previous one left; the UI is single-threaded, so check-then-insert cannot race.
-        while self.in_flight.with_value(|s| s.contains(key)) {
-            client::sleep(25).await;
-        }
-        self.in_flight.update_value(|s| {
-            s.insert(key.to_owned());
-        });
-        // A failed re-read does not block the save: the save reports its own failure.
-        let result = if check_stale && matches!(self.changed_on_server(key).await, Ok(true)) {
-            Ok(Saved::Stale)
-        } else {
-            self.send(key, change).await.map(|()| Saved::Done)
+        let Some(turns) = self.turns.try_get_value() else {
+            return Ok(Saved::Unchanged);
         };
-        self.in_flight.update_value(|s| {
-            s.remove(key);
-        });
-        result
+        let _turn = turns.turn(key).await;
+        // A failed re-read does not block the save: the save reports its own failure.
+        if check_stale && matches!(self.refresh(key).await, Ok(true)) {
+            return Ok(Saved::Stale);
+        }
+        match plan() {
+            Some(update) if !update.change.is_empty() => {
+                self.send(key, update).await.map(|()| Saved::Done)
+            }
+            _ => Ok(Saved::Unchanged),
+        }
     }
 
-    async fn send(&self, key: &str, change: Change) -> Result<(), ApiError> {
+    async fn send(&self, key: &str, update: PlannedUpdate) -> Result<(), ApiError> {
         let (card, conn) = self.card_and_connection(key)?;
         let dialect = conn.gateway.dialect();
-        let req = dialect.update_request(&conn, &card.provider, &change);
-        self.update_card(key, |c| c.status = SaveStatus::Saving);
-        let store = *self;
-        let k = key.to_owned();
+        let before = card.listed.with_untracked(|l| l.provider.clone());
+        card.status.set(SaveStatus::Saving);
+        let status = card.status.clone();
+        let PlannedUpdate { change, request } = update;
         let result = client::execute(
-            req,
-            store.timeout_ms,
+            request,
+            self.policy,
             |s, b| dialect.parse_error(s, b),
-            move |n, _| {
-                store.update_card(&k, |c| c.status = SaveStatus::Retrying(n));
-            },
+            move |n, _| status.set(SaveStatus::Retrying(n)),
         )
         .await
-        .and_then(|a| dialect.parse_update(&card.provider, &change, &a.body));
+        .and_then(|a| dialect.parse_update(&before, &change, &a.body));
         match result {
             Ok(next) => {
-                let gateway = conn.gateway.label();
-                self.update_card(key, |c| {
-                    *c = Card {
-                        status: SaveStatus::Saved,
-                        rev: c.rev,
-                        ..Card::new(c.conn, &conn.id, gateway, next)
-                    };
-                });
-                self.toast(true, format!("Saved {}.", card.provider.name));
+                self.set_provider(&card, &conn, next);
+                card.status.set(SaveStatus::Saved);
+                self.toast(ToastKind::Success, format!("Saved {}.", before.name));
                 if let Some(cb) = self.on_saved {
                     cb.run(SavedEvent {
                         connection: conn.id.clone(),
                         gateway: conn.gateway.slug(),
-                        provider: card.provider.id.clone(),
+                        provider: before.id.clone(),
                         fields: change.changed().to_vec(),
                     });
                 }
                 Ok(())
             }
             Err(e) => {
-                self.update_card(key, |c| c.status = SaveStatus::Failed(e.message.clone()));
+                card.status.set(SaveStatus::Failed(e.message.clone()));
                 self.toast(
-                    false,
-                    format!("{} was not saved: {}", card.provider.name, e.message),
+                    ToastKind::Error,
+                    format!("{} was not saved: {}", before.name, e.message),
                 );
                 Err(e)
             }
         }
     }
-}
-
-/// How a save ended when it did not fail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Saved {
-    Done,
-    /// Not sent: the provider changed on the server since it was loaded.
-    Stale,
 }

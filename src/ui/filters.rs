@@ -1,0 +1,239 @@
+//! Search, filters and sort over every card, and the toolbar that sets them.
+
+use super::cards::Listed;
+use super::store::Store;
+use crate::dialect::Gateway;
+use leptos::html;
+use leptos::prelude::*;
+
+/// Which providers the state filter keeps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StateFilter {
+    #[default]
+    Any,
+    /// Enabled, or always on (no enabled switch on their gateway).
+    Enabled,
+    Disabled,
+}
+
+/// What the grid is sorted by (then by name).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortKey {
+    #[default]
+    Name,
+    Gateway,
+    Kind,
+}
+
+/// A choice of a `<select>`: its value in the DOM and its visible text.
+trait Choice: Sized + Copy + PartialEq + 'static {
+    const ALL: &'static [Self];
+    fn value(self) -> &'static str;
+    fn text(self) -> &'static str;
+    fn from_value(v: &str) -> Self {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|c| c.value() == v)
+            .unwrap_or(Self::ALL[0])
+    }
+}
+
+impl Choice for StateFilter {
+    const ALL: &'static [Self] = &[
+        StateFilter::Any,
+        StateFilter::Enabled,
+        StateFilter::Disabled,
+    ];
+    fn value(self) -> &'static str {
+        match self {
+            StateFilter::Any => "",
+            StateFilter::Enabled => "on",
+            StateFilter::Disabled => "off",
+        }
+    }
+    fn text(self) -> &'static str {
+        match self {
+            StateFilter::Any => "Enabled and disabled",
+            StateFilter::Enabled => "Enabled",
+            StateFilter::Disabled => "Disabled",
+        }
+    }
+}
+
+impl Choice for SortKey {
+    const ALL: &'static [Self] = &[SortKey::Name, SortKey::Gateway, SortKey::Kind];
+    fn value(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Gateway => "gateway",
+            SortKey::Kind => "kind",
+        }
+    }
+    fn text(self) -> &'static str {
+        match self {
+            SortKey::Name => "Sort: name",
+            SortKey::Gateway => "Sort: gateway",
+            SortKey::Kind => "Sort: kind",
+        }
+    }
+}
+
+/// Filter and sort settings.
+#[derive(Clone, Copy)]
+pub struct Filters {
+    pub search: RwSignal<String>,
+    /// Only this gateway's providers, by slug.
+    pub gateway: RwSignal<Option<&'static str>>,
+    pub state: RwSignal<StateFilter>,
+    pub sort: RwSignal<SortKey>,
+}
+
+impl Filters {
+    /// Filters with an initial search text.
+    pub fn new(search: String) -> Self {
+        Filters {
+            search: RwSignal::new(search),
+            gateway: RwSignal::new(None),
+            state: RwSignal::new(StateFilter::Any),
+            sort: RwSignal::new(SortKey::Name),
+        }
+    }
+}
+
+/// What one pass of filtering compares against, read once per pass.
+struct Pass<'a> {
+    needle: String,
+    gateway: Option<&'static str>,
+    state: StateFilter,
+    gateways: &'a [Gateway],
+    sort: SortKey,
+}
+
+impl Pass<'_> {
+    fn keeps(&self, conn: usize, l: &Listed) -> bool {
+        self.gateway
+            .is_none_or(|slug| self.gateways.get(conn).is_some_and(|g| g.slug() == slug))
+            && (self.needle.is_empty() || l.matches(&self.needle))
+            && match self.state {
+                StateFilter::Any => true,
+                StateFilter::Enabled => l.provider.enabled != Some(false),
+                StateFilter::Disabled => l.provider.enabled == Some(false),
+            }
+    }
+
+    /// The sort key, borrowed from text computed once per card change.
+    fn key<'l>(&self, conn: usize, l: &'l Listed) -> (&'l str, &'l str) {
+        match self.sort {
+            SortKey::Name => (l.sort_name(), ""),
+            SortKey::Gateway => (
+                self.gateways.get(conn).map_or("", |g| g.label()),
+                l.sort_name(),
+            ),
+            SortKey::Kind => (l.provider.kind.as_str(), l.sort_name()),
+        }
+    }
+}
+
+/// The gateways of the connections, by connection index.
+fn gateways(store: Store) -> Memo<Vec<Gateway>> {
+    Memo::new(move |_| {
+        store
+            .connections
+            .with(|c| c.iter().map(|c| c.gateway).collect::<Vec<_>>())
+    })
+}
+
+/// Positions (in the card set) of the cards that pass the filters, in display order. It
+/// runs per keystroke, per list arrival and per provider change, never per status change.
+pub fn visible_cards(store: Store, filters: Filters) -> Memo<Vec<usize>> {
+    let gateways = gateways(store);
+    Memo::new(move |_| {
+        store.contents.track();
+        let gws = gateways.get();
+        let pass = Pass {
+            needle: filters.search.get().trim().to_lowercase(),
+            gateway: filters.gateway.get(),
+            state: filters.state.get(),
+            gateways: &gws,
+            sort: filters.sort.get(),
+        };
+        store.cards.with(|set| {
+            // One read of each card's cell, held while sorting: a keystroke allocates no
+            // text, and comparisons touch no signal.
+            let mut kept: Vec<_> = set
+                .all()
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i, c.conn, c.listed.read_untracked()))
+                .filter(|(_, conn, l)| pass.keeps(*conn, l))
+                .collect();
+            kept.sort_by(|a, b| pass.key(a.1, &a.2).cmp(&pass.key(b.1, &b.2)));
+            kept.into_iter().map(|(i, _, _)| i).collect()
+        })
+    })
+}
+
+/// The toolbar: search box (`/` focuses it), gateway, state and sort selects.
+#[component]
+pub fn Toolbar(
+    store: Store,
+    filters: Filters,
+    search_ref: NodeRef<html::Input>,
+    shown: Signal<usize>,
+    total: Signal<usize>,
+) -> impl IntoView {
+    // The gateways on offer are those of the connections, each once, in their order.
+    let present = move || {
+        store.connections.with(|cs| {
+            let mut seen: Vec<Gateway> = Vec::new();
+            for c in cs {
+                if !seen.contains(&c.gateway) {
+                    seen.push(c.gateway);
+                }
+            }
+            seen
+        })
+    };
+    view! {
+        <div class="toolbar" role="search">
+            <label class="search">
+                <span class="visually-hidden">"Search providers"</span>
+                <input type="search" placeholder="Search providers  ( / )" node_ref=search_ref
+                    prop:value=move || filters.search.get()
+                    on:input=move |ev| filters.search.set(event_target_value(&ev)) />
+            </label>
+            <label>
+                <span class="visually-hidden">"Gateway"</span>
+                <select prop:value=move || filters.gateway.get().unwrap_or_default()
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        filters.gateway.set(present().into_iter().map(|g| g.slug()).find(|s| *s == v));
+                    }>
+                    <option value="">"All gateways"</option>
+                    {move || present().into_iter().map(|g| view! { <option value=g.slug()>{g.label()}</option> }).collect_view()}
+                </select>
+            </label>
+            <ChoiceSelect label="State" signal=filters.state />
+            <ChoiceSelect label="Sort by" signal=filters.sort />
+            <span class="count" aria-live="polite">{move || format!("{} of {}", shown.get(), total.get())}</span>
+        </div>
+    }
+}
+
+/// A labelled `<select>` over every value of a [`Choice`].
+#[component]
+fn ChoiceSelect<C: Choice + Send + Sync>(
+    label: &'static str,
+    signal: RwSignal<C>,
+) -> impl IntoView {
+    view! {
+        <label>
+            <span class="visually-hidden">{label}</span>
+            <select prop:value=move || signal.get().value()
+                on:change=move |ev| signal.set(C::from_value(&event_target_value(&ev)))>
+                {C::ALL.iter().map(|c| view! { <option value=c.value()>{c.text()}</option> }).collect_view()}
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,183 @@
+//! The one dialog shell every dialog uses: a backdrop (a click on it asks to close),
+//! Escape, focus moved in on open, kept in by Tab, and given back on close; while it is
+//! open the rest of the panel is `inert`.
+//!
+//! ## Usage
+//! ```ignore
+//! view! {
+//!     <Modal labelled_by="settings-title" on_close=Callback::new(move |()| open.set(false))>
+//!         <h2 id="settings-title">"Connections"</h2>
+//!     </Modal>
+//! }
+//! ```
+
+use leptos::ev::KeyboardEvent;
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+/// What can take focus inside a dialog.
+const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), select:not([disabled]), \
+    textarea:not([disabled]), summary, a[href], [tabindex]:not([tabindex='-1'])";
+
+/// Elements made inert while a dialog is open carry this, so exactly they are freed.
+const INERT_MARK: &str = "data-sb-inert";
+
+/// A modal dialog around `children`.
+#[component]
+pub fn Modal(
+    /// Id of the heading inside that names the dialog.
+    labelled_by: &'static str,
+    /// Called when the user asks to close: Escape, or a click on the backdrop.
+    on_close: Callback<()>,
+    /// Sees every key pressed inside first; returns true when it handled the key.
+    #[prop(optional)]
+    on_key: Option<Callback<KeyboardEvent, bool>>,
+    children: Children,
+) -> impl IntoView {
+    let dialog = NodeRef::<html::Div>::new();
+    // Where focus was before the dialog opened, and the page it lives in.
+    let opener = StoredValue::new_local(None::<Element>);
+    let root = StoredValue::new_local(None::<web_sys::Node>);
+    Effect::new(move |_| {
+        let Some(el) = dialog.get() else { return };
+        let page = super::dom::root_of(&el);
+        opener.set_value(super::dom::active_element(&page));
+        root.set_value(Some(page));
+        make_rest_inert(&el);
+        // The first field if there is one, else the first control.
+        let items = focusables(&el);
+        let field = items
+            .iter()
+            .find(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if let Some(first) = field.or(items.first()) {
+            let _ = first.focus();
+        }
+    });
+    on_cleanup(move || {
+        let Some(Some(page)) = root.try_get_value() else {
+            return;
+        };
+        free_inert(&page);
+        if let Some(Some(el)) = opener.try_get_value() {
+            if el.is_connected() {
+                if let Ok(el) = el.dyn_into::<HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        }
+    });
+    let on_keydown = move |ev: KeyboardEvent| {
+        ev.stop_propagation();
+        if on_key.is_some_and(|k| k.run(ev.clone())) {
+            return;
+        }
+        match ev.key().as_str() {
+            "Escape" => {
+                ev.prevent_default();
+                on_close.run(());
+            }
+            "Tab" => {
+                if let Some(el) = dialog.get_untracked() {
+                    if keep_focus_inside(&el, ev.shift_key()) {
+                        ev.prevent_default();
+                    }
+                }
+            }
+            _ => {}
+        }
+    };
+    let on_backdrop = move |ev: leptos::ev::MouseEvent| {
+        let own = matches!((ev.target(), ev.current_target()), (Some(t), Some(c)) if t == c);
+        if own {
+            on_close.run(());
+        }
+    };
+    view! {
+        <div class="backdrop" on:click=on_backdrop>
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby=labelled_by
+                node_ref=dialog on:keydown=on_keydown>
+                {children()}
+            </div>
+        </div>
+    }
+}
+
+/// The focusable elements of `el`, in document order.
+fn focusables(el: &Element) -> Vec<HtmlElement> {
+    let Ok(list) = el.query_selector_all(FOCUSABLE) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        .collect()
+}
+
+/// On Tab from the last element (Shift+Tab from the first), wraps to the other end.
+/// Returns true when it moved focus itself.
+fn keep_focus_inside(dialog: &Element, backwards: bool) -> bool {
+    let items = focusables(dialog);
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        return true;
+    };
+    let active = super::dom::active_element(&super::dom::root_of(dialog));
+    let at = |e: &HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == e.unchecked_ref::<Element>())
+    };
+    let inside = active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
+    let target = if backwards && (at(first) || !inside) {
+        last
+    } else if !backwards && (at(last) || !inside) {
+        first
+    } else {
+        return false;
+    };
+    let _ = target.focus();
+    true
+}
+
+/// Makes every sibling of the dialog's backdrop inert, except the notifications, which
+/// must still be heard.
+fn make_rest_inert(dialog: &Element) {
+    let Some(backdrop) = dialog.parent_element() else {
+        return;
+    };
+    let Some(parent) = backdrop.parent_element() else {
+        return;
+    };
+    let children = parent.children();
+    for i in 0..children.length() {
+        let Some(child) = children.item(i) else {
+            continue;
+        };
+        let spared = child == backdrop
+            || child.class_list().contains("toasts")
+            || child.has_attribute("inert");
+        if !spared {
+            let _ = child.set_attribute("inert", "");
+            let _ = child.set_attribute(INERT_MARK, "");
+        }
+    }
+}
+
+/// Frees what [`make_rest_inert`] made inert.
+fn free_inert(page: &web_sys::Node) {
+    let selector = format!("[{INERT_MARK}]");
+    let found = if let Some(shadow) = page.dyn_ref::<web_sys::ShadowRoot>() {
+        shadow.query_selector_all(&selector).ok()
+    } else {
+        page.dyn_ref::<web_sys::Document>()
+            .and_then(|d| d.query_selector_all(&selector).ok())
+    };
+    let Some(list) = found else { return };
+    for i in 0..list.length() {
+        if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            let _ = el.remove_attribute("inert");
+            let _ = el.remove_attribute(INERT_MARK);
+        }
+    }
+}
