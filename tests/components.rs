@@ -5,8 +5,14 @@
 
 use leptos::prelude::*;
 use serde_json::{json, Value};
+use std::sync::Arc;
+use switchboard::client::CallPolicy;
 use switchboard::model::{Draft, Field, FieldKind, SecretState};
+use switchboard::ui::card::ProviderCard;
+use switchboard::ui::cards::{Card, Listed, SaveStatus};
+use switchboard::ui::form::EditDialog;
 use switchboard::ui::inputs::{FieldCtx, FieldInput};
+use switchboard::ui::store::Store;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{
@@ -210,7 +216,7 @@ async fn nullable_integer_has_a_distinct_inherit_choice() {
         "Request timeout",
         FieldKind::Integer { min: 1, max: 3600 },
     )
-    .nullable();
+    .nullable("inherit", "Inherit the platform default");
     let m = mount(f, json!(1800), None).await;
     let input: HtmlInputElement = m.q("#field-request_timeout_secs");
     assert_eq!(input.get_attribute("inputmode").as_deref(), Some("numeric"));
@@ -231,7 +237,8 @@ async fn nullable_integer_has_a_distinct_inherit_choice() {
 
 #[wasm_bindgen_test]
 async fn nullable_uuid_offers_detach() {
-    let f = Field::new("connection_id", "Shared connection", FieldKind::Uuid).nullable();
+    let f = Field::new("connection_id", "Shared connection", FieldKind::Uuid)
+        .nullable("none", "None (detach; use a direct key)");
     let m = mount(f, json!("3c90c3cc-0d44-4b50-8888-8dd25736052a"), None).await;
     assert!(m.text().contains("None (detach"));
     let detach: HtmlInputElement = m.q(".inherit input");
@@ -337,4 +344,133 @@ async fn key_value_replace_input_survives_typing() {
         "the input is not rebuilt per keystroke"
     );
     assert_eq!(m.edit("credentials"), Some(json!({"api_key": "sk"})));
+}
+
+mod acme;
+
+/// Mounts any view into a fresh element of the page.
+fn mount_view<V: IntoView + 'static>(f: impl FnOnce() -> V + 'static) -> Element {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document");
+    let host = doc.create_element("div").expect("div");
+    doc.body()
+        .expect("body")
+        .append_child(&host)
+        .expect("append");
+    leptos::mount::mount_to(host.clone().unchecked_into(), f).forget();
+    host
+}
+
+fn find(host: &Element, sel: &str) -> Element {
+    host.query_selector(sel)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no {sel}"))
+}
+
+/// A store holding one Acme relay, as if its list had arrived.
+fn acme_store() -> Store {
+    let store = Store::new(
+        vec![acme::connection("http://acme.invalid", "k-123")],
+        false,
+        CallPolicy::default(),
+        None,
+    );
+    store.cards.update(|s| {
+        s.replace_connection(0, vec![Card::new(0, "acme", "Acme Relay", acme::relay())])
+    });
+    store
+}
+
+#[wasm_bindgen_test]
+async fn a_fifth_dialect_renders_as_a_card_and_an_edit_form_and_plans_its_request() {
+    let store = acme_store();
+    let card = store.card("acme/r-7").expect("the relay's card");
+    let host = mount_view(move || {
+        view! {
+            <ProviderCard card=card store=store />
+            <EditDialog store=store key=Arc::from("acme/r-7") />
+        }
+    });
+    tick().await;
+    let card_text = find(&host, ".card[data-key=\"acme/r-7\"]")
+        .text_content()
+        .unwrap_or_default();
+    for shown in [
+        "Edge relay",
+        "Acme Relay",
+        "Tier",
+        "pro",
+        "Retries",
+        "3",
+        "Key set",
+    ] {
+        assert!(card_text.contains(shown), "{shown} in {card_text}");
+    }
+
+    let name: HtmlInputElement = find(&host, "#field-name").unchecked_into();
+    assert_eq!(name.value(), "Edge relay");
+    let tier: HtmlSelectElement = find(&host, "#field-tier").unchecked_into();
+    assert_eq!(tier.length(), 3);
+    assert_eq!(tier.value(), "pro");
+    assert!(find(&host, "[data-field=\"max_retries\"]")
+        .text_content()
+        .unwrap_or_default()
+        .contains("Use the relay's default"));
+    assert!(find(&host, "[data-field=\"token\"]")
+        .text_content()
+        .unwrap_or_default()
+        .contains("A key is set."));
+
+    tier.set_value("enterprise");
+    fire(&tier, "change");
+    tick().await;
+    let request = find(&host, "pre.request")
+        .text_content()
+        .unwrap_or_default();
+    assert!(request.starts_with("PATCH /relays/r-7\n"), "{request}");
+    assert!(request.contains("X-Acme-Key: ••••"), "{request}");
+    assert!(!request.contains("k-123"), "the admin key is masked");
+    assert!(request.contains("\"tier\": \"enterprise\""), "{request}");
+
+    let retries: HtmlInputElement = find(&host, "#field-max_retries").unchecked_into();
+    type_into(&retries, "11");
+    tick().await;
+    assert!(find(&host, "[data-field=\"max_retries\"] .field-error")
+        .text_content()
+        .unwrap_or_default()
+        .contains("10"));
+    let save: web_sys::HtmlButtonElement =
+        find(&host, "[role=dialog] button.primary").unchecked_into();
+    assert!(save.disabled(), "an invalid draft cannot be saved");
+    assert!(!host.text_content().unwrap_or_default().contains("PATCH"));
+}
+
+#[wasm_bindgen_test]
+async fn a_card_changes_in_place_when_its_status_or_provider_changes() {
+    let store = acme_store();
+    let card = store.card("acme/r-7").expect("the relay's card");
+    let cell = card.clone();
+    let host = mount_view(move || view! { <ProviderCard card=card store=store /> });
+    tick().await;
+    let before = find(&host, ".card");
+    cell.status.set(SaveStatus::Saving);
+    tick().await;
+    assert!(find(&host, ".card .status.saving").is_connected());
+    let mut renamed = acme::relay();
+    renamed.name = "Renamed relay".into();
+    cell.listed.set(Listed::new(renamed, "Acme Relay", "acme"));
+    cell.status.set(SaveStatus::Saved);
+    tick().await;
+    let after = find(&host, ".card");
+    assert!(
+        after.is_same_node(Some(&before)),
+        "the same element, updated in place"
+    );
+    let text = after.text_content().unwrap_or_default();
+    assert!(
+        text.contains("Renamed relay") && text.contains("Saved"),
+        "{text}"
+    );
 }
