@@ -5,6 +5,7 @@ use crate::dialect::{self, Connection};
 use crate::model::validate::check_url;
 use crate::model::Auth;
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -22,39 +23,59 @@ struct ConnectionEntry {
     name: Option<String>,
     dialect: String,
     base_url: String,
-    #[serde(default)]
-    auth: AuthEntry,
+    auth: Option<Map<String, Value>>,
     list_path: Option<String>,
     item_path: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(tag = "scheme", rename_all = "lowercase", deny_unknown_fields)]
-enum AuthEntry {
-    #[default]
-    None,
-    Bearer {
-        #[serde(default)]
-        token: String,
-    },
-    Basic {
-        #[serde(default)]
-        key: String,
-        #[serde(default)]
-        secret: String,
-    },
-    Token {
-        #[serde(default)]
-        key: String,
-        #[serde(default)]
-        secret: String,
-    },
-    /// A gateway's own header (`{"scheme":"header","name":"X-Api-Key","value":""}`).
-    Header {
-        name: String,
-        #[serde(default)]
-        value: String,
-    },
+/// A connection's credential, `{"scheme": ..., ...}` with exactly the members its scheme
+/// takes. Read by hand from the JSON object: serde's tagged enums cost the wasm ~10 KB.
+fn read_auth(entry: Option<Map<String, Value>>) -> Result<Auth, String> {
+    let Some(mut m) = entry else {
+        return Ok(Auth::None);
+    };
+    let scheme = match m.remove("scheme") {
+        Some(Value::String(s)) => s,
+        _ => return Err("auth needs a \"scheme\": none, bearer, basic, token or header".into()),
+    };
+    let takes: &[&str] = match scheme.as_str() {
+        "none" => &[],
+        "bearer" => &["token"],
+        "basic" | "token" => &["key", "secret"],
+        "header" => &["name", "value"],
+        other => {
+            return Err(format!(
+                "auth: unknown scheme \"{other}\"; use none, bearer, basic, token or header"
+            ))
+        }
+    };
+    if let Some(k) = m.keys().find(|k| !takes.contains(&k.as_str())) {
+        return Err(format!("auth: unknown field `{k}` for the {scheme} scheme"));
+    }
+    let mut text = |k: &str| match m.remove(k) {
+        None => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(format!("auth.{k} must be text")),
+    };
+    Ok(match scheme.as_str() {
+        "bearer" => Auth::Bearer(text("token")?),
+        "basic" => Auth::Basic {
+            key: text("key")?,
+            secret: text("secret")?,
+        },
+        "token" => Auth::Token {
+            key: text("key")?,
+            secret: text("secret")?,
+        },
+        "header" => match text("name")? {
+            name if name.trim().is_empty() => return Err("auth.name must name the header".into()),
+            name => Auth::Header {
+                name,
+                value: text("value")?,
+            },
+        },
+        _ => Auth::None,
+    })
 }
 
 /// Colour theme preference.
@@ -128,13 +149,10 @@ pub fn parse(text: &str) -> Result<Config, Vec<String>> {
                 problems.push(format!("{at}: paths must start with /, got {p}"));
             }
         }
-        let auth = match c.auth {
-            AuthEntry::None => Auth::None,
-            AuthEntry::Bearer { token } => Auth::Bearer(token),
-            AuthEntry::Basic { key, secret } => Auth::Basic { key, secret },
-            AuthEntry::Token { key, secret } => Auth::Token { key, secret },
-            AuthEntry::Header { name, value } => Auth::Header { name, value },
-        };
+        let auth = read_auth(c.auth).unwrap_or_else(|e| {
+            problems.push(format!("{at}: {e}"));
+            Auth::None
+        });
         let Some(gateway) = dialect::by_slug(&c.dialect) else {
             let known: Vec<&str> = dialect::GATEWAYS.iter().map(|g| g.slug()).collect();
             problems.push(format!(
@@ -207,6 +225,54 @@ mod tests {
         );
         assert!(parse("not json").is_err());
         assert!(parse(r#"{"connections":[]}"#).is_err());
+    }
+
+    #[test]
+    fn auth_takes_exactly_the_members_of_its_scheme() {
+        let one = |auth: &str| {
+            parse(&format!(
+                r#"{{"connections":[{{"id":"a","dialect":"respan","base_url":"/r","auth":{auth}}}]}}"#
+            ))
+            .map(|c| c.connections[0].auth.clone())
+        };
+        assert_eq!(
+            one(r#"{"scheme":"bearer","token":"t"}"#),
+            Ok(Auth::Bearer("t".into()))
+        );
+        assert_eq!(
+            one(r#"{"scheme":"token","key":"k"}"#),
+            Ok(Auth::Token {
+                key: "k".into(),
+                secret: String::new()
+            })
+        );
+        assert_eq!(
+            one(r#"{"scheme":"header","name":"X-Api-Key","value":"v"}"#),
+            Ok(Auth::Header {
+                name: "X-Api-Key".into(),
+                value: "v".into()
+            })
+        );
+        assert_eq!(one(r#"{"scheme":"none"}"#), Ok(Auth::None));
+        for (auth, says) in [
+            (
+                r#"{"scheme":"bearer","key":"k"}"#,
+                "unknown field `key` for the bearer scheme",
+            ),
+            (r#"{"scheme":"jwt"}"#, "unknown scheme \"jwt\""),
+            (r#"{"token":"t"}"#, "needs a \"scheme\""),
+            (
+                r#"{"scheme":"bearer","token":1}"#,
+                "auth.token must be text",
+            ),
+            (
+                r#"{"scheme":"header","value":"v"}"#,
+                "auth.name must name the header",
+            ),
+        ] {
+            let e = one(auth).unwrap_err();
+            assert!(e[0].contains(says), "{auth}: {e:?}");
+        }
     }
 
     #[test]

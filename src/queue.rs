@@ -3,10 +3,31 @@
 //! against the state the previous one left.
 
 use futures_channel::oneshot;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
-type Waiting = HashMap<String, VecDeque<oneshot::Sender<()>>>;
+/// Keys held now, each with who waits for it next. Only keys with work in flight are here,
+/// a handful at a time, so a list is enough.
+#[derive(Default)]
+struct Waiting(Vec<(String, VecDeque<oneshot::Sender<()>>)>);
+
+impl Waiting {
+    fn get_mut(&mut self, key: &str) -> Option<&mut VecDeque<oneshot::Sender<()>>> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, q)| q)
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == key)
+    }
+
+    fn insert(&mut self, key: String) {
+        self.0.push((key, VecDeque::new()));
+    }
+
+    fn remove(&mut self, key: &str) {
+        self.0.retain(|(k, _)| k != key);
+    }
+}
 
 /// A queue per key. Cloning shares the queues.
 #[derive(Clone, Default)]
@@ -28,7 +49,7 @@ impl KeyedQueue {
             let mut waiting = self.lock();
             match waiting.get_mut(key) {
                 None => {
-                    waiting.insert(key.to_owned(), VecDeque::new());
+                    waiting.insert(key.to_owned());
                     None
                 }
                 Some(queue) => {

@@ -4,6 +4,7 @@
 
 use super::cards::{Card, SaveStatus};
 use super::store::Store;
+use crate::dialect::Gateway;
 use crate::model::{Fact, Provider, SecretState};
 use leptos::prelude::*;
 
@@ -37,6 +38,32 @@ fn status_of(status: &SaveStatus) -> (&'static str, String) {
     }
 }
 
+/// The part of a card that shows the provider: name, state, gateway, kind and facts.
+fn body(p: &Provider, gateway: Gateway) -> impl IntoView {
+    let (state, pill) = state_of(p.enabled);
+    let mut facts = gateway.facts(p);
+    if p.id != p.kind {
+        facts.push(Fact::new("Id", p.id.clone()));
+    }
+    facts.push(Fact::new("Secret", secret_summary(p)));
+    view! {
+        <header class="card-head">
+            <h3 class="card-name" title=p.name.clone()>{p.name.clone()}</h3>
+            <span class=pill>{state}</span>
+        </header>
+        <p class="card-sub">
+            <span class="gw">{gateway.label()}</span>" · "<span class="kind">{p.kind.clone()}</span>
+            {p.managed.then(|| view! { " · " <span class="managed">"Managed"</span> })}
+        </p>
+        <dl class="facts">
+            {facts.into_iter().map(|f| {
+                let title = f.text.clone();
+                view! { <div><dt>{f.label}</dt><dd title=title>{f.text}</dd></div> }
+            }).collect_view()}
+        </dl>
+    }
+}
+
 /// A provider card. Enter, e or a click opens its edit form.
 #[component]
 pub fn ProviderCard(card: Card, store: Store) -> impl IntoView {
@@ -61,7 +88,6 @@ pub fn ProviderCard(card: Card, store: Store) -> impl IntoView {
             open();
         }
     };
-    let provider = move |f: fn(&Provider) -> String| listed.with(|l| f(&l.provider));
     let label = move || {
         listed.with(|l| {
             let p = &l.provider;
@@ -73,40 +99,22 @@ pub fn ProviderCard(card: Card, store: Store) -> impl IntoView {
             format!("{}, {} provider, {state}", p.name, gateway.label())
         })
     };
-    let facts = move || {
-        listed.with(|l| {
-            let p = &l.provider;
-            let mut facts = gateway.facts(p);
-            if p.id != p.kind {
-                facts.push(Fact::new("Id", p.id.clone()));
-            }
-            facts.push(Fact::new("Secret", secret_summary(p)));
-            facts
-                .into_iter()
-                .map(|f| {
-                    let title = f.text.clone();
-                    view! { <div><dt>{f.label}</dt><dd title=title>{f.text}</dd></div> }
-                })
-                .collect_view()
+    // Everything the provider decides, in one reactive block: a new provider (a save, a
+    // reload) redraws the inside of this card and nothing else.
+    let body = move || listed.with(|l| body(&l.provider, gateway));
+    let status_line = move || {
+        status.with(|s| {
+            let (class, text) = status_of(s);
+            view! { <span class=class role="status">{text}</span> }
         })
     };
-    let state = move || listed.with(|l| state_of(l.provider.enabled));
-    let managed = move || listed.with(|l| l.provider.managed);
     view! {
         <article class="card" tabindex="0" data-key=key.get_value().to_string() aria-label=label
             on:click=move |_| open() on:keydown=on_key>
-            <header class="card-head">
-                <h3 class="card-name" title=move || provider(|p| p.name.clone())>{move || provider(|p| p.name.clone())}</h3>
-                <span class=move || state().1>{move || state().0}</span>
-            </header>
-            <p class="card-sub">
-                <span class="gw">{gateway.label()}</span>" · "<span class="kind">{move || provider(|p| p.kind.clone())}</span>
-                <Show when=managed>" · "<span class="managed">"Managed"</span></Show>
-            </p>
-            <dl class="facts">{facts}</dl>
+            {body}
             <footer class="card-foot">
                 <span class="conn">{connection}</span>
-                <span class=move || status.with(status_of).0 role="status">{move || status.with(status_of).1}</span>
+                {status_line}
             </footer>
         </article>
     }

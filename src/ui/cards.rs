@@ -133,26 +133,23 @@ impl CardSet {
     /// here keeps its cell (and so its DOM node and save status) and takes the new
     /// provider; the others are dropped or added.
     pub fn replace_connection(&mut self, conn: usize, fresh: Vec<Card>) {
-        let mut old: HashMap<Arc<str>, Card> = HashMap::new();
-        self.cards.retain(|c| {
-            if c.conn == conn {
-                old.insert(c.key.clone(), c.clone());
-                false
-            } else {
-                true
-            }
-        });
-        self.cards
-            .extend(fresh.into_iter().map(|card| match old.remove(&card.key) {
-                Some(kept) => {
-                    let next = card.listed.get_untracked();
-                    if kept.listed.with_untracked(|l| *l != next) {
-                        kept.listed.set(next);
+        let fresh: Vec<Card> = fresh
+            .into_iter()
+            .map(
+                |card| match self.get(&card.key).filter(|old| old.conn == conn) {
+                    Some(kept) => {
+                        let next = card.listed.get_untracked();
+                        if kept.listed.with_untracked(|l| *l != next) {
+                            kept.listed.set(next);
+                        }
+                        kept.clone()
                     }
-                    kept
-                }
-                None => card,
-            }));
+                    None => card,
+                },
+            )
+            .collect();
+        self.cards.retain(|c| c.conn != conn);
+        self.cards.extend(fresh);
         self.reindex();
     }
 

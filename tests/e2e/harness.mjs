@@ -28,12 +28,12 @@ export function freePort() {
   });
 }
 
-/** Starts a sandbox serving the built panel; resolves once it answers. */
-export async function startSandbox({ seed = 'demo', args = [] } = {}) {
+/** Starts a sandbox serving the built panel (or another `dist`); resolves once it answers. */
+export async function startSandbox({ seed = 'demo', args = [], dist = DIST } = {}) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sb-e2e-'));
   const db = join(dir, 'sandbox.db');
-  const proc = spawn(SANDBOX, ['--addr', `127.0.0.1:${port}`, '--db', db, '--dist', DIST, '--seed', seed, ...args], {
+  const proc = spawn(SANDBOX, ['--addr', `127.0.0.1:${port}`, '--db', db, '--dist', dist, '--seed', seed, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = [];

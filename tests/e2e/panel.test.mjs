@@ -234,23 +234,44 @@ describe('Respan', () => {
     await context.close();
   });
 
-  it('warns that the provider changed on the server, then shows the 403 and keeps the draft', async () => {
+  it('warns that the provider changed on the server and shows the request planned against the server\'s version before sending', async () => {
     const { page, context, consoleLines } = await openPanel(browser, sandbox.url);
+    await openCard(page, 'respan/3');
+    await page.fill('#field-provider_name', 'mine');
+    assert.match(await page.textContent(`${dialog} .preview`), /"provider_name": "mine"/);
+    // Someone renames it and makes it managed behind the panel's back.
+    sandbox.exec("UPDATE respan_providers SET provider_name = 'theirs' WHERE id = 3");
+    const patches = [];
+    page.on('request', (r) => { if (r.method() === 'PATCH') patches.push(r.postDataJSON()); });
+    await page.click(`${dialog} button.primary`);
+    await page.waitForSelector(`${dialog} .notice.warn`);
+    assert.deepEqual(patches, [], 'nothing is sent before the user has seen the new plan');
+    // The preview now compares against the server's version.
+    await page.waitForSelector(`${dialog} .diff tr.changed:has-text("theirs")`);
+    assert.equal(await page.inputValue('#field-provider_name'), 'mine', 'the draft is kept');
+    const [req] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'PATCH'),
+      page.click(`${dialog} button:has-text("Save anyway")`),
+    ]);
+    assert.deepEqual(req.postDataJSON(), { provider_name: 'mine' });
+    await page.waitForSelector(dialog, { state: 'detached' });
+    assert.deepEqual(sandbox.query('SELECT provider_name FROM respan_providers WHERE id = 3'), [{ provider_name: 'mine' }]);
+
+    // A provider that became managed: the refreshed plan knows its key is locked and
+    // refuses to send it, with the reason next to the field; the draft stays.
     sandbox.exec('UPDATE respan_providers SET is_managed = 1 WHERE id = 3');
     await openCard(page, 'respan/3');
     await page.click(`${field('api_key')} button:has-text("Replace")`);
     await page.fill('#field-api_key', CANARY);
     await page.click(`${dialog} button.primary`);
     await page.waitForSelector(`${dialog} .notice.warn`);
-    const [req] = await Promise.all([
-      page.waitForRequest((r) => r.method() === 'PATCH'),
-      page.click(`${dialog} button:has-text("Save anyway")`),
-    ]);
-    assert.equal((await req.response()).status(), 403);
-    await page.waitForSelector(`${dialog} .form-error:has-text("Managed providers cannot modify critical fields: api_key.")`);
+    await page.waitForSelector(`${field('api_key')} .field-error:has-text("Managed by Respan")`);
+    assert.ok(await page.isDisabled(`${dialog} button.primary`));
     assert.equal(await page.inputValue('#field-api_key'), CANARY);
+    assert.equal(patches.length, 1, 'the locked key was never sent');
     await page.click(`${dialog} button:has-text("Cancel")`);
     await assertNoLeak(page, consoleLines);
+    sandbox.exec('UPDATE respan_providers SET is_managed = 0 WHERE id = 3');
     await context.close();
   });
 });
@@ -271,6 +292,23 @@ describe('working in the panel', () => {
     await openCard(page, key);
     assert.equal(await page.inputValue('#field-name'), 'Draft that survives');
     assert.ok(await page.isVisible(`${field('api_key')} button:has-text("Replace")`), 'secret box back to "keep current"');
+    await context.close();
+  });
+
+  it('updates a saved card in place: the same element, the new state', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    const key = 'refactor/openai';
+    const card = `.card[data-key="${key}"]`;
+    await page.evaluate((sel) => { window.__card = document.querySelector(sel); }, card);
+    await openCard(page, key);
+    const wasOn = await page.isChecked('#field-enabled');
+    await page.setChecked('#field-enabled', !wasOn);
+    const { res } = await saveAndCapture(page, 'PUT');
+    assert.equal(res.status(), 200);
+    await page.waitForSelector(`${card} .status.saved`);
+    await page.waitForSelector(`${card} .pill:text-is("${wasOn ? 'Disabled' : 'Enabled'}")`);
+    assert.ok(await page.evaluate((sel) => window.__card.isConnected && window.__card === document.querySelector(sel), card),
+      'the card element that was there before the save is the one showing its result');
     await context.close();
   });
 
@@ -436,7 +474,7 @@ describe('connections and saves', () => {
     const before = await page.textContent('.count');
     await page.click('button:has-text("Connections")');
     const add = page.locator('fieldset:has(legend:text-is("Add a connection"))');
-    await add.locator('select').selectOption('respan');
+    await add.locator('select').first().selectOption('respan');
     await add.locator('input[type=url]').fill('ftp://nope');
     await add.locator('input[type=text]').first().fill('Second Respan');
     await add.locator('button').click();
@@ -461,7 +499,7 @@ describe('connections and saves', () => {
     await page.click('button:has-text("Connections")');
     const add = page.locator('fieldset:has(legend:text-is("Add a connection"))');
     const addRespan = async () => {
-      await add.locator('select').selectOption('respan');
+      await add.locator('select').first().selectOption('respan');
       await add.locator('input[type=text]').first().fill('Respan again');
       // Another host name for the same sandbox, so a save sent through the wrong
       // connection shows in its URL.
@@ -498,12 +536,12 @@ describe('connections and saves', () => {
     const { page, context } = await openPanel(browser, sandbox.url);
     await page.click('button:has-text("Connections")');
     const add = page.locator('fieldset:has(legend:text-is("Add a connection"))');
-    await add.locator('select').selectOption('libredesk');
+    await add.locator('select').first().selectOption('libredesk');
     await add.locator('input[type=text]').first().fill('Helpdesk (token)');
     await add.locator('input[type=url]').fill(`${sandbox.url}libredesk`);
     await add.locator('input[type=text]').nth(1).fill('demo-libredesk-key');
     await add.locator('input[type=password]').fill('demo-libredesk-secret');
-    await add.locator('input[type=checkbox]').check();
+    await add.getByLabel('Authorization').selectOption({ label: 'Key and secret (token key:secret)' });
     await add.locator('button').click();
     await page.click('[role=dialog] button:has-text("Done")');
     await openCard(page, 'libredesk-5/openai');
