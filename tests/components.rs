@@ -28,14 +28,6 @@ struct Mounted {
 }
 
 async fn mount(field: Field, current: Value, secret: Option<SecretState>) -> Mounted {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document");
-    let host = doc.create_element("div").expect("div");
-    doc.body()
-        .expect("body")
-        .append_child(&host)
-        .expect("append");
     let draft = RwSignal::new(Draft::default());
     let error = RwSignal::new(None::<String>);
     let ctx = FieldCtx {
@@ -45,11 +37,7 @@ async fn mount(field: Field, current: Value, secret: Option<SecretState>) -> Mou
         draft,
         error: error.into(),
     };
-    let handle = leptos::mount::mount_to(
-        host.clone().unchecked_into(),
-        move || view! { <FieldInput ctx=ctx.clone() /> },
-    );
-    handle.forget();
+    let host = mount_view(move || view! { <FieldInput ctx=ctx.clone() /> });
     // Properties such as `value` are set by render effects, which run on the next tick.
     tick().await;
     Mounted { host, draft, error }
