@@ -6,7 +6,7 @@ mod acme;
 
 use acme::{connection, relay, Acme};
 use serde_json::{json, Value};
-use switchboard::dialect::{by_slug, Dialect, GATEWAYS};
+use switchboard::dialect::{by_slug, Dialect, Gateway, GATEWAYS};
 use switchboard::model::{Draft, Method};
 
 fn draft(pairs: &[(&str, Value)]) -> Draft {
@@ -35,7 +35,7 @@ fn the_registry_lists_each_gateway_once_and_finds_it_by_slug() {
 #[test]
 fn a_fifth_dialect_plans_the_exact_request_with_its_own_header() {
     let conn = connection("http://acme.test/api", "k-123");
-    let update = Acme
+    let update = Gateway(&Acme)
         .plan_update(
             &conn,
             &relay(),
@@ -84,7 +84,7 @@ fn a_fifth_dialect_plans_the_exact_request_with_its_own_header() {
 #[test]
 fn a_fifth_dialect_validates_by_its_own_description() {
     let conn = connection("http://acme.test", "k");
-    let errors = Acme
+    let errors = Gateway(&Acme)
         .plan_update(
             &conn,
             &relay(),

@@ -42,6 +42,20 @@ impl Gateway {
     pub fn dialect(self) -> &'static dyn Dialect {
         self.0
     }
+
+    /// What a draft would send: the validated change and the exact request. The preview
+    /// shows this value and a save sends the same one. (Here rather than a trait default,
+    /// which would be compiled once per dialect.)
+    pub fn plan_update(
+        self,
+        conn: &Connection,
+        provider: &Provider,
+        draft: &Draft,
+    ) -> Result<PlannedUpdate, FieldErrors> {
+        let change = self.validate(provider, draft)?;
+        let request = self.update_request(conn, provider, &change);
+        Ok(PlannedUpdate { change, request })
+    }
 }
 
 impl std::ops::Deref for Gateway {
@@ -229,19 +243,6 @@ pub trait Dialect: Sync {
         } else {
             Err(errors)
         }
-    }
-
-    /// What a draft would send: the validated change and the exact request. The preview
-    /// shows this value and a save sends the same one.
-    fn plan_update(
-        &self,
-        conn: &Connection,
-        provider: &Provider,
-        draft: &Draft,
-    ) -> Result<PlannedUpdate, FieldErrors> {
-        let change = self.validate(provider, draft)?;
-        let request = self.update_request(conn, provider, &change);
-        Ok(PlannedUpdate { change, request })
     }
 }
 

@@ -117,7 +117,7 @@ impl Change {
 }
 
 /// One update ready to go: the validated change and the exact request that sends it.
-/// Built once by [`crate::dialect::Dialect::plan_update`]: the preview shows this value
+/// Built once by [`crate::dialect::Gateway::plan_update`]: the preview shows this value
 /// and a save sends the same one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlannedUpdate {

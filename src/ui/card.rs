@@ -102,19 +102,15 @@ pub fn ProviderCard(card: Card, store: Store) -> impl IntoView {
     // Everything the provider decides, in one reactive block: a new provider (a save, a
     // reload) redraws the inside of this card and nothing else.
     let body = move || listed.with(|l| body(&l.provider, gateway));
-    let status_line = move || {
-        status.with(|s| {
-            let (class, text) = status_of(s);
-            view! { <span class=class role="status">{text}</span> }
-        })
-    };
+    let status_class = move || status.with(|s| status_of(s).0);
+    let status_text = move || status.with(|s| status_of(s).1);
     view! {
         <article class="card" tabindex="0" data-key=key.get_value().to_string() aria-label=label
             on:click=move |_| open() on:keydown=on_key>
             {body}
             <footer class="card-foot">
                 <span class="conn">{connection}</span>
-                {status_line}
+                <span class=status_class role="status">{status_text}</span>
             </footer>
         </article>
     }

@@ -3,7 +3,7 @@
 
 use crate::model::Provider;
 use leptos::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// Where a card's last save stands.
@@ -100,7 +100,7 @@ impl Card {
 #[derive(Clone, Default)]
 pub struct CardSet {
     cards: Vec<Card>,
-    index: HashMap<Arc<str>, usize>,
+    index: FxHashMap<Arc<str>, usize>,
 }
 
 impl CardSet {
