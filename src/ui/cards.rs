@@ -129,28 +129,45 @@ impl CardSet {
         self.index.get(key).and_then(|&i| self.cards.get(i))
     }
 
-    /// Replaces the cards of connection `conn` with `fresh`. A card whose key was already
-    /// here keeps its cell (and so its DOM node and save status) and takes the new
-    /// provider; the others are dropped or added.
+    /// Replaces the cards of connection `conn` with `fresh`; see
+    /// [`CardSet::replace_connections`].
     pub fn replace_connection(&mut self, conn: usize, fresh: Vec<Card>) {
-        let fresh: Vec<Card> = fresh
+        self.replace_connections(vec![(conn, fresh)]);
+    }
+
+    /// Replaces the cards of each connection of `batch` with its fresh ones. A card whose
+    /// key was already here keeps its cell (and so its DOM node and save status) and takes
+    /// the new provider; the others are dropped or added. The index is rebuilt once.
+    pub fn replace_connections(&mut self, batch: Vec<(usize, Vec<Card>)>) {
+        // Cells are matched while the index still describes the set.
+        let batch: Vec<(usize, Vec<Card>)> = batch
             .into_iter()
-            .map(
-                |card| match self.get(&card.key).filter(|old| old.conn == conn) {
-                    Some(kept) => {
-                        let next = card.listed.get_untracked();
-                        if kept.listed.with_untracked(|l| *l != next) {
-                            kept.listed.set(next);
-                        }
-                        kept.clone()
-                    }
-                    None => card,
-                },
-            )
+            .map(|(conn, fresh)| {
+                let fresh = fresh
+                    .into_iter()
+                    .map(|card| self.keep_cell(conn, card))
+                    .collect();
+                (conn, fresh)
+            })
             .collect();
-        self.cards.retain(|c| c.conn != conn);
-        self.cards.extend(fresh);
+        self.cards
+            .retain(|c| batch.iter().all(|(conn, _)| *conn != c.conn));
+        for (_, fresh) in batch {
+            self.cards.extend(fresh);
+        }
         self.reindex();
+    }
+
+    /// The cell already shown for `card`'s key, given `card`'s provider; else `card`.
+    fn keep_cell(&self, conn: usize, card: Card) -> Card {
+        let Some(kept) = self.get(&card.key).filter(|old| old.conn == conn) else {
+            return card;
+        };
+        let next = card.listed.get_untracked();
+        if kept.listed.with_untracked(|l| *l != next) {
+            kept.listed.set(next);
+        }
+        kept.clone()
     }
 
     /// Drops connection `conn` and its cards; later connections move down by one.
@@ -170,5 +187,86 @@ impl CardSet {
         for (i, c) in self.cards.iter().enumerate() {
             self.index.insert(c.key.clone(), i);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn provider(id: &str, name: &str) -> Provider {
+        Provider {
+            id: id.into(),
+            name: name.into(),
+            kind: "openai".into(),
+            enabled: Some(true),
+            values: Default::default(),
+            secrets: BTreeMap::new(),
+            managed: false,
+        }
+    }
+
+    fn card(conn: usize, id: &str, name: &str) -> Card {
+        Card::new(conn, &format!("c{conn}"), "gw", provider(id, name))
+    }
+
+    fn names(set: &CardSet) -> Vec<String> {
+        set.all()
+            .iter()
+            .map(|c| c.listed.with_untracked(|l| l.provider.name.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_reload_keeps_the_cells_of_cards_still_there() {
+        let mut set = CardSet::default();
+        set.replace_connections(vec![
+            (0, vec![card(0, "a", "A"), card(0, "b", "B")]),
+            (1, vec![card(1, "a", "C")]),
+        ]);
+        let shown_a = set.get("c0/a").cloned().expect("a");
+        shown_a.status.set(SaveStatus::Saved);
+        set.replace_connections(vec![(
+            0,
+            vec![card(0, "a", "A renamed"), card(0, "d", "D")],
+        )]);
+        assert_eq!(names(&set), ["C", "A renamed", "D"]);
+        // The cell that was on screen took the new provider and kept its status.
+        assert_eq!(
+            shown_a.listed.with_untracked(|l| l.provider.name.clone()),
+            "A renamed"
+        );
+        assert_eq!(shown_a.status.get_untracked(), SaveStatus::Saved);
+        assert!(set.get("c0/b").is_none());
+        for key in ["c0/a", "c0/d", "c1/a"] {
+            assert_eq!(
+                set.get(key).map(|c| &*c.key),
+                Some(key),
+                "index finds {key}"
+            );
+        }
+    }
+
+    #[test]
+    fn removing_a_connection_moves_the_later_ones_down() {
+        let mut set = CardSet::default();
+        set.replace_connections(vec![
+            (0, vec![card(0, "a", "A")]),
+            (1, vec![card(1, "b", "B")]),
+            (2, vec![card(2, "c", "C")]),
+        ]);
+        set.remove_connection(1);
+        assert_eq!(names(&set), ["A", "C"]);
+        assert_eq!(set.get("c2/c").map(|c| c.conn), Some(1));
+        assert!(set.get("c1/b").is_none());
+    }
+
+    #[test]
+    fn search_text_and_sort_key_come_from_the_provider() {
+        let l = Listed::new(provider("gpt", "Ünïcode Name"), "Barndoor", "prod");
+        assert_eq!(l.sort_name(), "ünïcode name");
+        assert!(l.matches("barndoor") && l.matches("prod") && l.matches("gpt"));
+        assert!(!l.matches("respan"));
     }
 }

@@ -269,20 +269,17 @@ impl Store {
             return;
         }
         let mut states = Vec::with_capacity(batch.len());
-        self.cards.update(|set| {
-            for (idx, fresh) in batch {
-                states.push((
-                    idx,
-                    match fresh {
-                        Ok(fresh) => {
-                            set.replace_connection(idx, fresh);
-                            LoadState::Ready
-                        }
-                        Err(e) => LoadState::Failed(e),
-                    },
-                ));
+        let mut lists = Vec::with_capacity(batch.len());
+        for (idx, fresh) in batch {
+            match fresh {
+                Ok(cards) => {
+                    lists.push((idx, cards));
+                    states.push((idx, LoadState::Ready));
+                }
+                Err(e) => states.push((idx, LoadState::Failed(e))),
             }
-        });
+        }
+        self.cards.update(|set| set.replace_connections(lists));
         self.contents.notify();
         self.loads.update(|l| {
             for (idx, state) in states {
