@@ -259,8 +259,14 @@ async fn key_value_field_adds_replaces_and_removes() {
         2
     );
     assert!(!m.text().contains("sk-"), "values are never shown");
-    type_into(&m.q("input[aria-label='New key']"), "region");
-    type_into(&m.q("input[aria-label='New value']"), "eu-west-1");
+    type_into(
+        &m.q("input[aria-label='New key for Credentials']"),
+        "region",
+    );
+    type_into(
+        &m.q("input[aria-label='Value of the new key for Credentials']"),
+        "eu-west-1",
+    );
     m.q::<web_sys::HtmlElement>(".kv-add button").click();
     tick().await;
     assert_eq!(m.edit("credentials"), Some(json!({"region": "eu-west-1"})));

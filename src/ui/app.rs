@@ -1,6 +1,7 @@
 //! The root: loads the runtime configuration, then shows the panel or a page that says
 //! exactly what is wrong with the configuration.
 
+use super::confirm::ConfirmDialog;
 use super::embed;
 use super::filters::{visible_cards, Filters, Toolbar};
 use super::form::EditDialog;
@@ -197,7 +198,7 @@ pub fn Panel(
                 <div class="spacer"></div>
                 <button type="button" on:click=move |_| store.load_all()>"Reload"</button>
                 <button type="button" on:click=move |_| settings_open.set(true)>"Connections"</button>
-                <button type="button" aria-label="Switch theme" on:click=move |_| {
+                <button type="button" on:click=move |_| {
                     let next = match theme.get_untracked() { Theme::Auto => Theme::Dark, Theme::Dark => Theme::Light, Theme::Light => Theme::Auto };
                     theme.set(next);
                     apply_theme(next);
@@ -209,6 +210,7 @@ pub fn Panel(
             </main>
             {move || store.editing.get().map(|key| view! { <EditDialog store=store key=key /> })}
             <Show when=move || settings_open.get()><Settings store=store open=settings_open /></Show>
+            <ConfirmDialog store=store />
             <Toasts store=store />
         </div>
         </Show>

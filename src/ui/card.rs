@@ -48,7 +48,7 @@ fn body(p: &Provider, gateway: Gateway) -> impl IntoView {
     facts.push(Fact::new("Secret", secret_summary(p)));
     view! {
         <header class="card-head">
-            <h3 class="card-name" title=p.name.clone()>{p.name.clone()}</h3>
+            <h2 class="card-name" title=p.name.clone()>{p.name.clone()}</h2>
             <span class=pill>{state}</span>
         </header>
         <p class="card-sub">
@@ -104,6 +104,13 @@ pub fn ProviderCard(card: Card, store: Store) -> impl IntoView {
     let body = move || listed.with(|l| body(&l.provider, gateway));
     let status_class = move || status.with(|s| status_of(s).0);
     let status_text = move || status.with(|s| status_of(s).1);
+    let edit_label = move || listed.with(|l| format!("Edit {}", l.provider.name));
+    let edit = (!store.read_only).then(|| {
+        view! {
+            <button type="button" class="card-edit" aria-label=edit_label
+                on:click=move |ev| { ev.stop_propagation(); open(); }>"Edit"</button>
+        }
+    });
     view! {
         <article class="card" tabindex="0" data-key=key.get_value().to_string() aria-label=label
             on:click=move |_| open() on:keydown=on_key>
@@ -111,6 +118,7 @@ pub fn ProviderCard(card: Card, store: Store) -> impl IntoView {
             <footer class="card-foot">
                 <span class="conn">{connection}</span>
                 <span class=status_class role="status">{status_text}</span>
+                {edit}
             </footer>
         </article>
     }

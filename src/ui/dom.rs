@@ -39,13 +39,6 @@ pub fn mark_once(name: &str) {
     }
 }
 
-/// Asks the user to confirm; where the browser cannot ask, the answer is yes.
-pub fn confirm(message: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.confirm_with_message(message).ok())
-        .unwrap_or(true)
-}
-
 /// Removes the page's own "Loading…" line (`index.html`), once the panel shows something.
 pub fn remove_boot_text() {
     if let Some(el) = web_sys::window()

@@ -142,6 +142,7 @@ fn control(ctx: FieldCtx, id: String, described: String) -> AnyView {
             let text = move || value_text(&c2.value());
             let c3 = ctx.clone();
             let null_label = ctx.field.null_choice;
+            let field_label = ctx.field.label;
             let c4 = ctx.clone();
             let toggle = move |ev: leptos::ev::Event| {
                 if event_target_checked(&ev) {
@@ -161,7 +162,8 @@ fn control(ctx: FieldCtx, id: String, described: String) -> AnyView {
                         prop:value=text autocomplete="off"
                         on:input=move |ev| c3.set(Value::String(event_target_value(&ev))) />
                     {nullable.then(|| view! {
-                        <label class="inherit"><input type="checkbox" prop:checked=is_null2 disabled=disabled on:change=toggle />{null_label}</label>
+                        <label class="inherit"><input type="checkbox" prop:checked=is_null2 disabled=disabled on:change=toggle />{null_label}
+                            <span class="visually-hidden">" for "{field_label}</span></label>
                     })}
                 </div>
             }
@@ -198,7 +200,7 @@ fn secret_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
                             placeholder="New value" disabled=disabled
                             prop:value=move || value_text(&c.value())
                             on:input=move |ev| c_in.set(Value::String(event_target_value(&ev))) />
-                        {(!always).then(|| view! { <button type="button" class="link" on:click=move |_| c_keep.clear()>"Keep current"</button> })}
+                        {(!always).then(|| view! { <button type="button" class="link" aria-label=format!("Keep current {}", c_keep.field.label) on:click=move |_| c_keep.clear()>"Keep current"</button> })}
                     }
                 }
             </Show>
@@ -254,6 +256,7 @@ impl KvEdits {
 }
 
 fn key_value_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
+    let label = ctx.field.label;
     let edits = KvEdits {
         draft: ctx.draft,
         name: ctx.field.name,
@@ -289,16 +292,16 @@ fn key_value_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
                 <For each=added key=|k| k.clone() let(key)>
                     <li class="kv-row new">
                         <span class="kv-key">{key.clone()}</span><span class="kv-val">"•••• (new)"</span>
-                        <button type="button" class="link" on:click=move |_| edits.drop_edit(&key)>"Remove"</button>
+                        <button type="button" class="link" aria-label=format!("Remove {key}") on:click={let key = key.clone(); move |_| edits.drop_edit(&key)}>"Remove"</button>
                     </li>
                 </For>
             </ul>
             <div class="kv-add">
-                <input type="text" placeholder="key" aria-label="New key" prop:value=move || new_key.get()
+                <input type="text" placeholder="key" aria-label=format!("New key for {label}") prop:value=move || new_key.get()
                     on:input=move |ev| new_key.set(event_target_value(&ev)) />
-                <input type="password" placeholder="value" aria-label="New value" autocomplete="new-password"
+                <input type="password" placeholder="value" aria-label=format!("Value of the new key for {label}") autocomplete="new-password"
                     prop:value=move || new_val.get() on:input=move |ev| new_val.set(event_target_value(&ev)) />
-                <button type="button" on:click=add>"Add"</button>
+                <button type="button" aria-label=format!("Add key to {label}") on:click=add>"Add"</button>
             </div>
         </div>
     }
@@ -354,8 +357,10 @@ fn KvRow(edits: KvEdits, key: String) -> impl IntoView {
         <li class="kv-row">
             <span class="kv-key">{key.get_value()}</span>
             {value}
-            <button type="button" class="link" on:click=move |_| key.with_value(|k| edits.put(k, Value::String(String::new())))>"Replace"</button>
-            <button type="button" class="link" on:click=toggle_remove>{move || if removed() { "Undo remove" } else { "Remove" }}</button>
+            <button type="button" class="link" aria-label=key.with_value(|k| format!("Replace {k}"))
+                on:click=move |_| key.with_value(|k| edits.put(k, Value::String(String::new())))>"Replace"</button>
+            <button type="button" class="link" aria-label=move || key.with_value(|k| if removed() { format!("Undo remove {k}") } else { format!("Remove {k}") })
+                on:click=toggle_remove>{move || if removed() { "Undo remove" } else { "Remove" }}</button>
         </li>
     }
 }

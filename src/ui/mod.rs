@@ -4,6 +4,7 @@
 pub mod app;
 pub mod card;
 pub mod cards;
+pub mod confirm;
 pub mod dom;
 pub mod embed;
 pub mod filters;

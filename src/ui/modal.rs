@@ -21,8 +21,13 @@ use web_sys::{Element, HtmlElement};
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), select:not([disabled]), \
     textarea:not([disabled]), summary, a[href], [tabindex]:not([tabindex='-1'])";
 
-/// Elements made inert while a dialog is open carry this, so exactly they are freed.
+/// Elements made inert while a dialog is open carry this, with the dialog's number as its
+/// value, so that closing a dialog frees exactly what it made inert (dialogs nest: the
+/// discard question sits over the edit form).
 const INERT_MARK: &str = "data-sb-inert";
+
+/// Numbers the dialogs opened.
+static OPENED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 /// A modal dialog around `children`.
 #[component]
@@ -40,12 +45,13 @@ pub fn Modal(
     // Where focus was before the dialog opened, and the page it lives in.
     let opener = StoredValue::new_local(None::<Element>);
     let root = StoredValue::new_local(None::<web_sys::Node>);
+    let number = OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     Effect::new(move |_| {
         let Some(el) = dialog.get() else { return };
         let page = super::dom::root_of(&el);
         opener.set_value(super::dom::active_element(&page));
         root.set_value(Some(page));
-        make_rest_inert(&el);
+        make_rest_inert(&el, number);
         // The first field if there is one, else the first control.
         let items = focusables(&el);
         let field = items
@@ -59,7 +65,7 @@ pub fn Modal(
         let Some(Some(page)) = root.try_get_value() else {
             return;
         };
-        free_inert(&page);
+        free_inert(&page, number);
         if let Some(Some(el)) = opener.try_get_value() {
             if el.is_connected() {
                 if let Ok(el) = el.dyn_into::<HtmlElement>() {
@@ -142,7 +148,7 @@ fn keep_focus_inside(dialog: &Element, backwards: bool) -> bool {
 
 /// Makes every sibling of the dialog's backdrop inert, except the notifications, which
 /// must still be heard.
-fn make_rest_inert(dialog: &Element) {
+fn make_rest_inert(dialog: &Element, number: u32) {
     let Some(backdrop) = dialog.parent_element() else {
         return;
     };
@@ -159,14 +165,14 @@ fn make_rest_inert(dialog: &Element) {
             || child.has_attribute("inert");
         if !spared {
             let _ = child.set_attribute("inert", "");
-            let _ = child.set_attribute(INERT_MARK, "");
+            let _ = child.set_attribute(INERT_MARK, &number.to_string());
         }
     }
 }
 
 /// Frees what [`make_rest_inert`] made inert.
-fn free_inert(page: &web_sys::Node) {
-    let selector = format!("[{INERT_MARK}]");
+fn free_inert(page: &web_sys::Node, number: u32) {
+    let selector = format!("[{INERT_MARK}=\"{number}\"]");
     let found = if let Some(shadow) = page.dyn_ref::<web_sys::ShadowRoot>() {
         shadow.query_selector_all(&selector).ok()
     } else {

@@ -129,10 +129,12 @@ fn ConnectionRow(store: Store, idx: usize, conn: Connection) -> impl IntoView {
         store.load(idx);
     };
     let remove = move |_| {
-        let question = format!("Remove {name} from the panel for this session? switchboard.json is not changed; a reload brings it back.");
-        if super::dom::confirm(&question) {
-            store.remove_connection(idx);
-        }
+        store.ask(
+            format!("Remove {name} from the panel for this session? switchboard.json is not changed; a reload brings it back."),
+            "Remove connection",
+            "Keep it",
+            move || store.remove_connection(idx),
+        );
     };
     view! {
         <fieldset class="conn-row">
@@ -142,7 +144,7 @@ fn ConnectionRow(store: Store, idx: usize, conn: Connection) -> impl IntoView {
                 placeholder=if conn.auth.is_set() { "set; type to replace" } else { "not set" } />
             <div class="conn-actions">
                 <button type="button" on:click=apply>"Apply and reload"</button>
-                <button type="button" class="danger" on:click=remove>"Remove"</button>
+                <button type="button" class="danger" aria-label=format!("Remove {}", conn.name) on:click=remove>"Remove"</button>
             </div>
         </fieldset>
     }

@@ -2,6 +2,7 @@
 //! State is plain structs of signals; components receive the `Copy` handle.
 
 use super::cards::{Card, CardSet, Listed, SaveStatus};
+use super::confirm::Question;
 use super::toast::{Toast, ToastKind};
 use crate::client::{self, CallPolicy};
 use crate::dialect::Connection;
@@ -59,6 +60,8 @@ pub struct Store {
     /// The card whose edit form is open.
     pub editing: RwSignal<Option<Arc<str>>>,
     pub toasts: RwSignal<Vec<Toast>>,
+    /// The question the panel is asking (discard changes, remove a connection).
+    pub asking: RwSignal<Option<Question>>,
     next_toast: StoredValue<u64>,
     pub read_only: bool,
     /// Saves on one provider take turns.
@@ -87,6 +90,7 @@ impl Store {
             loads: RwSignal::new(vec![LoadState::Loading; n]),
             editing: RwSignal::new(None),
             toasts: RwSignal::new(Vec::new()),
+            asking: RwSignal::new(None),
             next_toast: StoredValue::new(0),
             read_only,
             turns: StoredValue::new(KeyedQueue::default()),
@@ -127,6 +131,22 @@ impl Store {
         card.listed
             .set(Listed::new(provider, conn.gateway.label(), &conn.id));
         self.contents.notify();
+    }
+
+    /// Asks the user first, in the panel's own dialog; `on_yes` runs only on yes.
+    pub fn ask(
+        &self,
+        text: String,
+        yes: &'static str,
+        no: &'static str,
+        on_yes: impl Fn() + Send + Sync + 'static,
+    ) {
+        self.asking.set(Some(Question {
+            text,
+            yes,
+            no,
+            on_yes: Callback::new(move |()| on_yes()),
+        }));
     }
 
     /// Shows a notification that goes away by itself after a while.

@@ -22,8 +22,8 @@ const DIALECTS = [
   {
     name: 're-factor', secret: true, card: 'refactor/openai', method: 'PUT', path: '/refactor/v1/llm-provider/openai',
     async edit(page, v) {
-      await page.fill('[data-field="credentials"] input[aria-label="New key"]', 'cell');
-      await page.fill('[data-field="credentials"] input[aria-label="New value"]', v);
+      await page.fill('[data-field="credentials"] input[aria-label="New key for Credentials"]', 'cell');
+      await page.fill('[data-field="credentials"] input[aria-label="Value of the new key for Credentials"]', v);
       await page.click('[data-field="credentials"] .kv-add button');
     },
     async draftKept(page, v) {

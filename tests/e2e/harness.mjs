@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const SANDBOX = process.env.SANDBOX;
@@ -112,6 +113,18 @@ export async function openCard(page, key) {
   await page.waitForSelector('[role=dialog]');
 }
 
+/**
+ * Leaves the open form with `how` (Escape or the Cancel button) and, when the panel asks
+ * whether to discard unsaved changes, says yes. Resolves once the form is gone.
+ */
+export async function leaveForm(page, how = 'Escape') {
+  if (how === 'Escape') await page.keyboard.press('Escape');
+  else await page.click('[role=dialog] button:has-text("Cancel")');
+  const asked = await page.waitForSelector('#confirm-text', { timeout: 1000 }).catch(() => null);
+  if (asked) await page.click('[role=dialog] button:has-text("Discard changes")');
+  await page.waitForSelector('[role=dialog]', { state: 'detached' });
+}
+
 /** Clicks Save and returns the update request the browser sent, with its answer. */
 export async function saveAndCapture(page, method) {
   const [req] = await Promise.all([
@@ -139,6 +152,21 @@ export async function leakSurfaces(page, consoleLines) {
     };
   });
   return { ...inPage, console: consoleLines.join('\n') };
+}
+
+const AXE = join(dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js');
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA, and best practices) on the page as it is now and returns
+ * its violations, each as "rule (impact): targets" so a failing assertion says what to fix.
+ */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
+  });
+  return found;
 }
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };

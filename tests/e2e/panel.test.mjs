@@ -3,7 +3,7 @@
 // and a secret that never reaches the DOM, web storage, the URL or the console.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CANARY, launch, leakSurfaces, openCard, openPanel, saveAndCapture, startSandbox } from './harness.mjs';
+import { CANARY, launch, leakSurfaces, leaveForm, openCard, openPanel, saveAndCapture, startSandbox } from './harness.mjs';
 
 let sandbox;
 let browser;
@@ -46,8 +46,8 @@ describe('re-factor', () => {
     const { page, context, consoleLines } = await openPanel(browser, sandbox.url);
     await openCard(page, 'refactor/openai');
     await page.uncheck('#field-enabled');
-    await page.fill(`${field('credentials')} input[aria-label="New key"]`, 'api_key');
-    await page.fill(`${field('credentials')} input[aria-label="New value"]`, CANARY);
+    await page.getByLabel("New key for Credentials", { exact: true }).fill('api_key');
+    await page.getByLabel("Value of the new key for Credentials", { exact: true }).fill(CANARY);
     await page.click(`${field('credentials')} .kv-add button`);
     const preview = await page.textContent(`${dialog} .request`);
     assert.match(preview, /^PUT \/refactor\/v1\/llm-provider\/openai/);
@@ -73,7 +73,7 @@ describe('re-factor', () => {
   it('blocks an empty credential value in the browser', async () => {
     const { page, context } = await openPanel(browser, sandbox.url);
     await openCard(page, 'refactor/azure');
-    await page.fill(`${field('credentials')} input[aria-label="New key"]`, 'region');
+    await page.getByLabel("New key for Credentials", { exact: true }).fill('region');
     await page.click(`${field('credentials')} .kv-add button`);
     assert.match(await page.textContent(`${field('credentials')} .field-error`), /Enter a value for region/);
     assert.ok(await page.isDisabled(`${dialog} button.primary`));
@@ -132,8 +132,7 @@ describe('Libredesk', () => {
       assert.equal(res.status(), 500);
       await page.waitForSelector(`${dialog} .form-error:has-text("Error updating AI provider")`);
       assert.equal(await page.inputValue('#field-api_key'), CANARY, 'typed key kept for the retry');
-      await page.click(`${dialog} button:has-text("Cancel")`);
-      await page.waitForSelector(dialog, { state: 'detached' });
+      await leaveForm(page, 'Cancel');
       await assertNoLeak(page, consoleLines);
     } finally {
       sandbox.exec('ALTER TABLE libredesk_ai_gone RENAME TO libredesk_ai');
@@ -226,8 +225,7 @@ describe('Respan', () => {
     await page.fill('#field-extra_kwargs', '{"timeout": ');
     assert.match(await page.textContent(`${field('extra_kwargs')} .field-error`), /Not valid JSON/);
     assert.ok(await page.isDisabled(`${dialog} button.primary`));
-    await page.keyboard.press('Escape');
-    await page.waitForSelector(dialog, { state: 'detached' });
+    await leaveForm(page);
     await openCard(page, 'respan/2');
     assert.ok(await page.isDisabled('#field-extra_kwargs'));
     assert.match(await page.textContent(field('api_key')), /Managed by Respan/);
@@ -269,7 +267,7 @@ describe('Respan', () => {
     assert.ok(await page.isDisabled(`${dialog} button.primary`));
     assert.equal(await page.inputValue('#field-api_key'), CANARY);
     assert.equal(patches.length, 1, 'the locked key was never sent');
-    await page.click(`${dialog} button:has-text("Cancel")`);
+    await leaveForm(page, 'Cancel');
     await assertNoLeak(page, consoleLines);
     sandbox.exec('UPDATE respan_providers SET is_managed = 0 WHERE id = 3');
     await context.close();
@@ -312,20 +310,48 @@ describe('working in the panel', () => {
     await context.close();
   });
 
-  it('asks before discarding unsaved changes', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    const asked = [];
-    page.on('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
-    await page.goto(sandbox.url);
-    await page.waitForSelector('.card[data-key]');
-    await openCard(page, 'refactor/azure');
-    await page.uncheck('#field-enabled');
+  it('asks in its own dialog before discarding unsaved changes, and returns focus', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    const native = [];
+    page.removeAllListeners('dialog');
+    page.on('dialog', (d) => { native.push(d.message()); d.dismiss(); });
+    await page.focus('.card[data-key="refactor/azure"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(dialog);
+    await page.setChecked('#field-enabled', false);
     await page.keyboard.press('Escape');
-    assert.equal(asked.length, 1);
-    assert.match(asked[0], /unsaved changes/);
-    assert.ok(await page.isVisible(dialog), 'dismissing the question keeps the form open');
-    assert.equal(await page.isChecked('#field-enabled'), false);
+    await page.waitForSelector('#confirm-text:has-text("Discard your unsaved changes to Azure OpenAI?")');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Keep editing', 'the safe answer has focus');
+    assert.ok(await page.evaluate(() => document.querySelector('.backdrop').hasAttribute('inert')), 'the form waits behind the question');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#confirm-text', { state: 'detached' });
+    assert.equal(await page.isChecked('#field-enabled'), false, 'keeping on editing keeps the edit');
+    assert.ok(!(await page.evaluate(() => document.querySelector('.backdrop').hasAttribute('inert'))), 'the form is live again');
+    await page.click(`${dialog} button:has-text("Cancel")`);
+    await page.click('[role=dialog] button:has-text("Discard changes")');
+    await page.waitForSelector(dialog, { state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.key), 'refactor/azure', 'focus returns to the card');
+    assert.ok(!(await page.evaluate(() => document.querySelector('[inert]'))), 'nothing is left inert');
+    assert.deepEqual(native, [], 'the browser\'s own confirm() is never used');
+    await context.close();
+  });
+
+  it('keeps keyboard focus inside an open form, and every card has a named Edit button', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    const key = 'barndoor/b1a7c3d2-0001-4a00-8000-000000000001';
+    const name = await page.textContent(`.card[data-key="${key}"] .card-name`);
+    await page.getByRole('button', { name: `Edit ${name}`, exact: true }).click();
+    await page.waitForSelector(dialog);
+    const inside = () => page.evaluate(() => !!document.activeElement?.closest('[role=dialog]'));
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press(i % 3 === 2 ? 'Shift+Tab' : 'Tab');
+      assert.ok(await inside(), `focus stayed in the form after ${i + 1} presses`);
+    }
+    // Barndoor's two timeouts each say which one they inherit.
+    await page.getByRole('checkbox', { name: 'Inherit the platform default for Request timeout (s)' }).check();
+    assert.ok(await page.getByRole('checkbox', { name: 'Inherit the platform default for Stream idle timeout (s)' }).isVisible());
+    await leaveForm(page);
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), `Edit ${name}`, 'focus returns to the Edit button');
     await context.close();
   });
 
@@ -511,6 +537,7 @@ describe('connections and saves', () => {
     await page.waitForSelector('.card[data-key="respan-5/1"]');
     // Libredesk sits before Barndoor and Respan: removing it moves every later connection.
     await page.locator('fieldset:has(legend:has-text("(Libredesk)")) button:has-text("Remove")').click();
+    await page.click('[role=dialog] button:has-text("Remove connection")');
     await page.waitForFunction(() => !document.querySelector('.card[data-key^="libredesk/"]'));
     const [{ n: respanCards }] = sandbox.query('SELECT count(*) AS n FROM respan_providers');
     assert.equal(await total(), before + respanCards - 1);

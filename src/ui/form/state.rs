@@ -175,13 +175,23 @@ impl FormState {
         });
     }
 
-    /// Closes the form, asking first when there are unsaved changes.
+    /// Closes the form, asking first when there are unsaved changes that no save carries.
     pub fn close(self) {
-        let dirty = self.draft.with_untracked(|d| !d.is_empty());
-        if dirty && !crate::ui::dom::confirm("Discard your unsaved changes to this provider?") {
-            return;
+        let discard = move || {
+            self.key.with_value(|k| storage::clear_draft(k));
+            self.store.editing.set(None);
+        };
+        // Nothing to lose: no edits, or the edits are on their way to the gateway.
+        if self.draft.with_untracked(Draft::is_empty) || self.saving.get_untracked() {
+            discard();
+        } else {
+            let name = self.listed.with_untracked(|l| l.provider.name.clone());
+            self.store.ask(
+                format!("Discard your unsaved changes to {name}?"),
+                "Discard changes",
+                "Keep editing",
+                discard,
+            );
         }
-        self.key.with_value(|k| storage::clear_draft(k));
-        self.store.editing.set(None);
     }
 }
