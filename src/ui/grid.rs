@@ -84,8 +84,49 @@ pub fn Grid(
                 .collect::<Vec<_>>()
         })
     };
+    // Screen readers learn how many providers match and where each rendered card stands
+    // among them, not only among the few in the window (the ARIA feed pattern).
+    Effect::new(move |_| {
+        let total = visible.with(Vec::len);
+        let start = window().0 * columns();
+        let Some(root) = viewport.get() else { return };
+        let Ok(list) = root.query_selector_all(".grid > .card[data-key]") else {
+            return;
+        };
+        for i in 0..list.length() {
+            if let Some(el) = list
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            {
+                let _ = el.set_attribute("aria-posinset", &(start + i as usize + 1).to_string());
+                let _ = el.set_attribute("aria-setsize", &total.to_string());
+            }
+        }
+    });
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        let step: i64 = match ev.key().as_str() {
+        let key = ev.key();
+        if overscan.get_untracked() == 0 && matches!(key.as_str(), "Home" | "End") {
+            overscan.set(OVERSCAN_ROWS);
+        }
+        // Home and End reach the first and last provider, rendered or not: scroll there,
+        // then focus once the rows are in.
+        if let ("Home" | "End", Some(el)) = (key.as_str(), viewport.get_untracked()) {
+            ev.prevent_default();
+            let to_end = key == "End";
+            el.set_scroll_top(if to_end { el.scroll_height() } else { 0 });
+            let step = if to_end {
+                i64::from(i32::MAX)
+            } else {
+                -i64::from(i32::MAX)
+            };
+            request_animation_frame(move || {
+                request_animation_frame(move || {
+                    move_focus(viewport, step, true);
+                })
+            });
+            return;
+        }
+        let step: i64 = match key.as_str() {
             "ArrowRight" | "j" => 1,
             "ArrowLeft" | "k" => -1,
             "ArrowDown" => columns() as i64,
@@ -133,7 +174,7 @@ pub fn Grid(
                     <p class="empty">{move || if store.cards.with(|s| s.is_empty()) { "No providers configured on these gateways." } else { "No provider matches the search and filters." }}</p>
                 }>
                     <div class="grid-space" style:height=move || px(rows() as f64 * ROW_HEIGHT)>
-                        <div class="grid"
+                        <div class="grid" role="feed" aria-label="Providers" aria-busy=move || if loading() { "true" } else { "false" }
                             style:transform=move || format!("translateY({})", px(window().0 as f64 * ROW_HEIGHT))
                             style:grid-template-columns=move || format!("repeat({}, minmax(0, 1fr))", columns())>
                             <For each=slice key=|c| c.key.clone() let(card)>

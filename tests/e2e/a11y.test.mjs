@@ -41,3 +41,39 @@ for (const theme of ['light', 'dark']) {
     });
   }
 }
+
+describe('the keyboard through a long list', () => {
+  it('reaches every one of 1,000 providers, and tells each card\'s place among them', async () => {
+    // 496 per gateway for Barndoor and Respan, 7 re-factor slugs, 1 Libredesk: 1,000.
+    const big = await startSandbox({ seed: '496' });
+    const { page, context } = await openPanel(browser, big.url);
+    try {
+      await page.waitForFunction(() => performance.getEntriesByName('switchboard:loaded').length);
+      await page.waitForSelector('.grid[role=feed] .card[aria-setsize="1000"]');
+      const place = () => page.evaluate(() => Number(document.activeElement?.getAttribute('aria-posinset')));
+      await page.focus('.card[data-key]');
+      assert.equal(await place(), 1);
+      // Down, row after row, well past the rows rendered at first, to the last row.
+      let at = 1;
+      for (;;) {
+        await page.keyboard.press('ArrowDown');
+        const moved = await page.waitForFunction((prev) => Number(document.activeElement?.getAttribute('aria-posinset')) !== prev, at, { timeout: 1000 })
+          .then(() => true, () => false);
+        if (!moved) break;
+        const next = await place();
+        assert.ok(next > at, `down moves forward (${at} -> ${next})`);
+        at = next;
+      }
+      assert.ok(at > 1000 - 8, `the last row was reached (at ${at})`);
+      assert.ok(await page.evaluate(() => document.querySelectorAll('.card[data-key]').length) < 100, 'only a window is rendered');
+      await page.keyboard.press('Home');
+      await page.waitForFunction(() => document.activeElement?.getAttribute('aria-posinset') === '1');
+      await page.keyboard.press('End');
+      await page.waitForFunction(() => document.activeElement?.getAttribute('aria-posinset') === '1000');
+      assert.deepEqual(await axeViolations(page), [], 'the feed as it is at the end of the list');
+    } finally {
+      await context.close();
+      await big.stop();
+    }
+  });
+});
