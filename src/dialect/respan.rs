@@ -110,7 +110,7 @@ impl Dialect for Respan {
     }
 
     fn facts(&self, provider: &Provider) -> Vec<Fact> {
-        Fact::of(provider, "updated_at", "Updated")
+        Fact::moment(provider, "updated_at", "Updated")
             .into_iter()
             .collect()
     }

@@ -6,6 +6,7 @@ pub mod field;
 pub mod provider;
 pub mod request;
 pub mod retry;
+pub mod time;
 pub mod validate;
 
 pub use diff::{Change, Draft, PlannedUpdate};

@@ -58,6 +58,8 @@ pub fn value_text(v: &Value) -> String {
 pub struct Fact {
     pub label: &'static str,
     pub text: String,
+    /// When the fact is a moment: it, in ms since the epoch (`text` holds it as sent).
+    pub at: Option<i64>,
 }
 
 impl Fact {
@@ -66,7 +68,17 @@ impl Fact {
         Fact {
             label,
             text: text.into(),
+            at: None,
         }
+    }
+
+    /// The provider's timestamp `field` as a moment, shown relative to now with the
+    /// exact time at hand; plain text when it is not RFC 3339.
+    pub fn moment(provider: &Provider, field: &str, label: &'static str) -> Option<Self> {
+        Fact::of(provider, field, label).map(|f| Fact {
+            at: super::time::parse_rfc3339(&f.text),
+            ..f
+        })
     }
 
     /// The provider's value of `field` as a fact, or nothing when it is null or empty.

@@ -160,6 +160,11 @@ pub fn Panel(
     // The view waits for the first answers (or a moment, then shows skeletons): building
     // and painting skeletons first would delay the first cards by a frame or two.
     let ready = RwSignal::new(false);
+    // Relative times ("3 min ago") move on with the clock.
+    let _ = set_interval_with_handle(
+        move || store.now.set(js_sys::Date::now() as i64),
+        std::time::Duration::from_secs(60),
+    );
     set_timeout(
         move || ready.set(true),
         std::time::Duration::from_millis(HOLD_MS),

@@ -5,7 +5,7 @@
 use super::cards::{Card, SaveStatus};
 use super::store::Store;
 use crate::dialect::Gateway;
-use crate::model::{Fact, Provider, SecretState};
+use crate::model::{time, Fact, Provider, SecretState};
 use leptos::prelude::*;
 
 fn secret_summary(p: &Provider) -> &'static str {
@@ -38,8 +38,28 @@ fn status_of(status: &SaveStatus) -> (&'static str, String) {
     }
 }
 
+/// A fact's value: text, or a moment as "3 min ago" with the exact time for pointer
+/// (title), keyboard and screen reader (the hidden rest of the text).
+fn fact_value(f: Fact, now: i64) -> impl IntoView {
+    match f.at {
+        Some(at) => {
+            let exact = time::exact(at);
+            let title = exact.clone();
+            view! {
+                <dd title=title><time datetime=f.text>{time::relative(at, now)}
+                    <span class="visually-hidden">", "{exact}</span></time></dd>
+            }
+            .into_any()
+        }
+        None => {
+            let title = f.text.clone();
+            view! { <dd title=title>{f.text}</dd> }.into_any()
+        }
+    }
+}
+
 /// The part of a card that shows the provider: name, state, gateway, kind and facts.
-fn body(p: &Provider, gateway: Gateway) -> impl IntoView {
+fn body(p: &Provider, gateway: Gateway, now: i64) -> impl IntoView {
     let (state, pill) = state_of(p.enabled);
     let mut facts = gateway.facts(p);
     if p.id != p.kind {
@@ -56,10 +76,7 @@ fn body(p: &Provider, gateway: Gateway) -> impl IntoView {
             {p.managed.then(|| view! { " · " <span class="managed">"Managed"</span> })}
         </p>
         <dl class="facts">
-            {facts.into_iter().map(|f| {
-                let title = f.text.clone();
-                view! { <div><dt>{f.label}</dt><dd title=title>{f.text}</dd></div> }
-            }).collect_view()}
+            {facts.into_iter().map(|f| view! { <div><dt>{f.label}</dt>{fact_value(f, now)}</div> }).collect_view()}
         </dl>
     }
 }
@@ -101,7 +118,10 @@ pub fn ProviderCard(card: Card, store: Store) -> impl IntoView {
     };
     // Everything the provider decides, in one reactive block: a new provider (a save, a
     // reload) redraws the inside of this card and nothing else.
-    let body = move || listed.with(|l| body(&l.provider, gateway));
+    let body = move || {
+        let now = store.now.get();
+        listed.with(|l| body(&l.provider, gateway, now))
+    };
     let status_class = move || status.with(|s| status_of(s).0);
     let status_text = move || status.with(|s| status_of(s).1);
     let edit_label = move || listed.with(|l| format!("Edit {}", l.provider.name));

@@ -60,6 +60,8 @@ pub struct Store {
     /// The card whose edit form is open.
     pub editing: RwSignal<Option<Arc<str>>>,
     pub toasts: RwSignal<Vec<Toast>>,
+    /// What time it is, in ms since the epoch, to the minute: relative times follow it.
+    pub now: RwSignal<i64>,
     /// The question the panel is asking (discard changes, remove a connection).
     pub asking: RwSignal<Option<Question>>,
     next_toast: StoredValue<u64>,
@@ -90,6 +92,7 @@ impl Store {
             loads: RwSignal::new(vec![LoadState::Loading; n]),
             editing: RwSignal::new(None),
             toasts: RwSignal::new(Vec::new()),
+            now: RwSignal::new(js_sys::Date::now() as i64),
             asking: RwSignal::new(None),
             next_toast: StoredValue::new(0),
             read_only,

@@ -336,6 +336,18 @@ describe('working in the panel', () => {
     await context.close();
   });
 
+  it('says when a provider was updated as people read it, with the exact time at hand', async () => {
+    sandbox.exec("UPDATE respan_providers SET updated_at = '2020-01-01T00:00:00Z' WHERE id = 2");
+    const { page, context } = await openPanel(browser, sandbox.url);
+    const fact = page.locator('.card[data-key="respan/2"] dd:has(time)');
+    assert.equal(await fact.locator('time').getAttribute('datetime'), '2020-01-01T00:00:00Z');
+    // Seen: "6 years ago"; heard and read by keyboard: the exact time too; on hover: the title.
+    assert.match(await fact.textContent(), /^\d+ years ago, 2020-01-01 00:00 UTC$/);
+    assert.equal(await fact.getAttribute('title'), '2020-01-01 00:00 UTC');
+    assert.match(await fact.locator('time').evaluate((el) => el.firstChild.textContent), /^\d+ years ago$/, 'what is seen');
+    await context.close();
+  });
+
   it('keeps keyboard focus inside an open form, and every card has a named Edit button', async () => {
     const { page, context } = await openPanel(browser, sandbox.url);
     const key = 'barndoor/b1a7c3d2-0001-4a00-8000-000000000001';
