@@ -32,6 +32,15 @@ for (const theme of ['light', 'dark']) {
           await page.keyboard.press('Escape');
           await page.waitForSelector('[role=dialog]', { state: 'detached' });
         }
+        // The question before discarding an edit, over the form.
+        await page.fill('input[type=search]', FORMS[0].split('/')[1]);
+        await openCard(page, FORMS[0]);
+        await page.setChecked('#field-enabled', !(await page.isChecked('#field-enabled')));
+        await page.keyboard.press('Escape');
+        await page.waitForSelector('#confirm-text');
+        assert.deepEqual(await axeViolations(page), [], 'discard question');
+        await page.click('[role=dialog] button:has-text("Discard changes")');
+        await page.waitForSelector('[role=dialog]', { state: 'detached' });
         await page.fill('input[type=search]', '');
         await page.click('button:has-text("Connections")');
         await page.waitForSelector('[role=dialog]');
@@ -41,6 +50,40 @@ for (const theme of ['light', 'dark']) {
     });
   }
 }
+
+describe('every control of every form', () => {
+  it('is reached by Tab and has a name of its own', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    for (const key of FORMS) {
+      await page.fill('input[type=search]', key.split('/')[1]);
+      await openCard(page, key);
+      // Open every write-only box and the key/value editor's rows, so all controls exist.
+      for (const b of await page.locator('[role=dialog] button:text-is("Replace…")').all()) await b.click();
+      const controls = await page.evaluate(() => [...document.querySelectorAll(
+        '[role=dialog] button:not([disabled]), [role=dialog] input:not([disabled]), [role=dialog] select:not([disabled]), [role=dialog] textarea:not([disabled]), [role=dialog] summary',
+      )].map((el, i) => { el.dataset.probe = String(i); return i; }));
+      const reached = new Set();
+      for (let i = 0; i < controls.length * 2 + 2; i++) {
+        await page.keyboard.press('Tab');
+        const probe = await page.evaluate(() => document.activeElement?.dataset?.probe);
+        assert.ok(probe !== undefined, `Tab stays on the form's controls (${key})`);
+        reached.add(Number(probe));
+      }
+      assert.equal(reached.size, controls.length, `every control of ${key} is reached by Tab`);
+      // Names as assistive technology computes them: every control has one, and no two alike.
+      const snapshot = await page.locator('[role=dialog]').ariaSnapshot();
+      const named = [...snapshot.matchAll(/^\s*- (button|textbox|checkbox|switch|combobox|spinbutton)(?: "([^"]*)")?/gm)];
+      assert.ok(named.length >= controls.length - 2, `${key}: ${snapshot}`);
+      const names = named.map((m) => `${m[1]} ${m[2] ?? ''}`);
+      assert.ok(named.every((m) => m[2]), `${key}: a control without a name in\n${snapshot}`);
+      assert.equal(new Set(names).size, names.length, `${key}: two controls share a name: ${names.join(' | ')}`);
+      await page.locator('[role=dialog] button:text-is("Cancel")').click();
+      if (await page.locator('#confirm-text').count()) await page.click('[role=dialog] button:has-text("Discard changes")');
+      await page.waitForSelector('[role=dialog]', { state: 'detached' });
+    }
+    await context.close();
+  });
+});
 
 describe('the keyboard through a long list', () => {
   it('reaches every one of 1,000 providers, and tells each card\'s place among them', async () => {
