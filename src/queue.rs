@@ -96,8 +96,9 @@ impl Drop for Turn {
     }
 }
 
+#[cfg(test)]
 // The executor the tests use is a host dev-dependency.
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(not(target_arch = "wasm32"))]
 mod tests {
     use super::*;
     use futures::executor::LocalPool;
