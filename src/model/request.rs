@@ -108,18 +108,6 @@ impl Auth {
             _ => "",
         }
     }
-
-    /// The scheme this credential is sent with.
-    pub fn scheme(&self) -> Option<AuthScheme> {
-        match self {
-            Auth::None => None,
-            Auth::Bearer(_) => Some(AuthScheme::Bearer),
-            Auth::Basic { .. } => Some(AuthScheme::Basic),
-            Auth::Token { .. } => Some(AuthScheme::Token),
-            // Dialects name their headers statically; a configured one keeps its own name.
-            Auth::Header { .. } => Some(AuthScheme::Header("")),
-        }
-    }
 }
 
 /// A way of authenticating that a dialect accepts; the Connections view offers these.
@@ -167,8 +155,11 @@ impl AuthScheme {
     /// True when `auth` is sent with this scheme.
     pub fn matches(self, auth: &Auth) -> bool {
         match (self, auth) {
+            (AuthScheme::Bearer, Auth::Bearer(_))
+            | (AuthScheme::Basic, Auth::Basic { .. })
+            | (AuthScheme::Token, Auth::Token { .. }) => true,
             (AuthScheme::Header(name), Auth::Header { name: n, .. }) => n == name,
-            _ => auth.scheme() == Some(self),
+            _ => false,
         }
     }
 }
@@ -286,6 +277,8 @@ mod tests {
         assert_eq!(custom.header(), Some(("X-Api-Key".into(), "v".into())));
         assert!(AuthScheme::Header("X-Api-Key").matches(&custom));
         assert!(!AuthScheme::Header("X-Other").matches(&custom));
+        assert!(AuthScheme::Token.matches(&token) && !AuthScheme::Basic.matches(&token));
+        assert!(!AuthScheme::Bearer.matches(&Auth::None));
         assert_eq!(Auth::None.header(), None);
         assert_eq!(
             format!("{:?}", Auth::Bearer("secret".into())),
