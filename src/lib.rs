@@ -5,6 +5,7 @@
 //! [`ui`] form the browser shell and only build with the default `ui` feature.
 
 pub mod dialect;
+pub mod fleet;
 pub mod model;
 
 #[cfg(feature = "ui")]

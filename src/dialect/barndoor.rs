@@ -7,7 +7,9 @@
 
 use super::{req_str, Dialect};
 use crate::model::validate::FieldErrors;
-use crate::model::{ApiError, Change, Fact, Field, FieldKind, Method, Provider, SecretState};
+use crate::model::{
+    ApiError, Change, Draft, Fact, Field, FieldKind, Method, Provider, SecretState,
+};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -285,6 +287,22 @@ impl Dialect for Barndoor {
                 "Detaching from the shared connection needs an API key or credentials in the same save.".into(),
             );
         }
+    }
+
+    // A provider on a shared connection takes no direct key unless it leaves the
+    // connection in the same request (the document's detach rule); that is the admin's
+    // explicit choice, never a side effect of a rotation.
+    fn key_edit(&self, provider: &Provider, key: &str, detach: bool) -> Result<Draft, String> {
+        let shared = !provider.value("connection_id").is_null();
+        if shared && !detach {
+            return Err("Uses a shared connection; not detached for a direct key.".into());
+        }
+        let mut draft = Draft::default();
+        draft.set("api_key", Value::String(key.into()));
+        if shared {
+            draft.set("connection_id", Value::Null);
+        }
+        Ok(draft)
     }
 
     fn list_path(&self) -> &'static str {

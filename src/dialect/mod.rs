@@ -12,8 +12,8 @@ pub mod respan;
 use crate::model::request::encode_segment;
 use crate::model::validate::{validate, FieldErrors};
 use crate::model::{
-    ApiError, Auth, AuthScheme, Change, Draft, Fact, Field, HttpRequest, Method, PlannedUpdate,
-    Provider,
+    ApiError, Auth, AuthScheme, Change, Draft, Fact, Field, FieldKind, HttpRequest, Method,
+    PlannedUpdate, Provider,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -231,6 +231,23 @@ pub trait Dialect: Sync {
 
     /// Rules that span fields (Barndoor's detach rule); none by default.
     fn cross_field_rules(&self, _provider: &Provider, _change: &Change, _errors: &mut FieldErrors) {
+    }
+
+    /// The edit that puts a new upstream key on `provider`, or why it cannot take one. By
+    /// default: its first plain secret field. `detach` matters only to gateways where a
+    /// shared credential and a direct key exclude each other.
+    fn key_edit(&self, provider: &Provider, key: &str, _detach: bool) -> Result<Draft, String> {
+        let fields = self.fields(provider);
+        let field = fields
+            .iter()
+            .find(|f| f.kind == FieldKind::Secret)
+            .ok_or_else(|| format!("{} providers take no API key.", self.label()))?;
+        if let Some(why) = field.locked {
+            return Err(why.into());
+        }
+        let mut draft = Draft::default();
+        draft.set(field.name, Value::String(key.into()));
+        Ok(draft)
     }
 
     /// Validates a draft: per-field constraints, then this gateway's cross-field rules.

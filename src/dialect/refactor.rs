@@ -6,7 +6,7 @@
 
 use super::{req_str, Dialect};
 use crate::model::diff::mask_value;
-use crate::model::{ApiError, Field, FieldKind, Method, Provider, SecretState};
+use crate::model::{ApiError, Draft, Field, FieldKind, Method, Provider, SecretState};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -105,6 +105,14 @@ impl Dialect for Refactor {
                 "Keys you enter replace those keys, keys you remove are deleted, all others are kept. Values are never shown again.",
             ),
         ]
+    }
+
+    // The document's example key name: re-factor merges credentials key by key, so the
+    // provider's other credentials (an organization id) stay as they are.
+    fn key_edit(&self, _provider: &Provider, key: &str, _detach: bool) -> Result<Draft, String> {
+        let mut draft = Draft::default();
+        draft.set("credentials", serde_json::json!({ "api_key": key }));
+        Ok(draft)
     }
 
     fn list_path(&self) -> &'static str {
