@@ -107,7 +107,15 @@ pub struct UiOptions {
     /// Origins whose postMessage the panel listens to when embedded.
     #[serde(default)]
     pub allowed_parent_origins: Vec<String>,
+    /// Requests a bulk run keeps in flight per connection (default 4).
+    #[serde(default)]
+    pub bulk_concurrency: Option<u32>,
 }
+
+/// Requests a bulk run keeps in flight per connection unless configured otherwise.
+pub const DEFAULT_BULK_CONCURRENCY: u32 = 4;
+/// The most a configuration may ask for: browsers hold about six connections per host.
+pub const MAX_BULK_CONCURRENCY: u32 = 16;
 
 /// The checked configuration.
 #[derive(Clone, Debug, PartialEq)]
@@ -172,6 +180,13 @@ pub fn parse(text: &str) -> Result<Config, Vec<String>> {
             item_path: c.item_path,
         });
     }
+    if let Some(n) = file.ui.bulk_concurrency {
+        if !(1..=MAX_BULK_CONCURRENCY).contains(&n) {
+            problems.push(format!(
+                "ui.bulk_concurrency: {n} is out of range; use 1 to {MAX_BULK_CONCURRENCY}"
+            ));
+        }
+    }
     if connections.is_empty() && problems.is_empty() {
         problems.push("switchboard.json: connections is empty; add at least one gateway".into());
     }
@@ -225,6 +240,11 @@ mod tests {
         );
         assert!(parse("not json").is_err());
         assert!(parse(r#"{"connections":[]}"#).is_err());
+        let one = r#"{"connections":[{"id":"a","dialect":"respan","base_url":"/x"}],"ui":{"bulk_concurrency":N}}"#;
+        let e = parse(&one.replace('N', "0")).unwrap_err();
+        assert_eq!(e, ["ui.bulk_concurrency: 0 is out of range; use 1 to 16"]);
+        let c = parse(&one.replace('N', "8")).unwrap();
+        assert_eq!(c.ui.bulk_concurrency, Some(8));
     }
 
     #[test]

@@ -35,10 +35,16 @@ pub enum Action {
     Disable,
     /// Give one field one value, as the edit form's input for that field would hold it
     /// (raw text for numbers, `null` for "inherit").
-    Set { field: Field, value: Value },
+    Set {
+        field: Field,
+        value: Value,
+    },
     /// Send a new upstream key to every provider that takes one. `detach` lets a provider
     /// that uses a shared connection leave it for the new key in the same request.
-    RotateKey { key: NewKey, detach: bool },
+    RotateKey {
+        key: NewKey,
+        detach: bool,
+    },
 }
 
 impl Action {
@@ -65,7 +71,12 @@ impl Action {
                     .ok_or_else(|| format!("{} has no enabled switch.", gateway.label()))?;
                 editable(switch)?;
                 if provider.enabled == Some(on) {
-                    return Err(if on { "Already enabled." } else { "Already disabled." }.into());
+                    return Err(if on {
+                        "Already enabled."
+                    } else {
+                        "Already disabled."
+                    }
+                    .into());
                 }
                 draft.set("enabled", Value::Bool(on));
             }
@@ -144,14 +155,20 @@ mod tests {
 
     #[test]
     fn enable_and_disable_use_the_switch_where_there_is_one() {
-        let rf = provider(Gateway(&Refactor), json!({"provider":"openai","enabled":true}));
+        let rf = provider(
+            Gateway(&Refactor),
+            json!({"provider":"openai","enabled":true}),
+        );
         let d = Action::Disable.draft(Gateway(&Refactor), &rf).unwrap();
         assert_eq!(d.get("enabled"), Some(&json!(false)));
         assert_eq!(
             Action::Enable.draft(Gateway(&Refactor), &rf),
             Err("Already enabled.".into())
         );
-        let rs = provider(Gateway(&Respan), json!({"id":1,"provider_name":"R","is_managed":false}));
+        let rs = provider(
+            Gateway(&Respan),
+            json!({"id":1,"provider_name":"R","is_managed":false}),
+        );
         assert_eq!(
             Action::Disable.draft(Gateway(&Respan), &rs),
             Err("Respan has no enabled switch.".into())
@@ -165,11 +182,16 @@ mod tests {
             key: key.clone(),
             detach,
         };
-        let rf = provider(Gateway(&Refactor), json!({"provider":"openai","enabled":true}));
+        let rf = provider(
+            Gateway(&Refactor),
+            json!({"provider":"openai","enabled":true}),
+        );
         let d = rotate(false).draft(Gateway(&Refactor), &rf).unwrap();
         assert_eq!(d.get("credentials"), Some(&json!({"api_key": "sk-new"})));
 
-        let ld = Libredesk.parse_item(r#"{"status":"success","data":{"provider":"openai","api_key_set":true}}"#).unwrap();
+        let ld = Libredesk
+            .parse_item(r#"{"status":"success","data":{"provider":"openai","api_key_set":true}}"#)
+            .unwrap();
         let d = rotate(false).draft(Gateway(&Libredesk), &ld).unwrap();
         assert_eq!(d.get("api_key"), Some(&json!("sk-new")));
 
@@ -179,13 +201,18 @@ mod tests {
         assert_eq!(d.get("connection_id"), None);
 
         let shared = barndoor(json!("3c90c3cc-0d44-4b50-8888-8dd25736052a"));
-        let skip = rotate(false).draft(Gateway(&Barndoor), &shared).unwrap_err();
+        let skip = rotate(false)
+            .draft(Gateway(&Barndoor), &shared)
+            .unwrap_err();
         assert!(skip.contains("shared connection"), "{skip}");
         let d = rotate(true).draft(Gateway(&Barndoor), &shared).unwrap();
         assert_eq!(d.get("connection_id"), Some(&Value::Null));
         assert_eq!(d.get("api_key"), Some(&json!("sk-new")));
 
-        let managed = provider(Gateway(&Respan), json!({"id":1,"provider_name":"R","is_managed":true}));
+        let managed = provider(
+            Gateway(&Respan),
+            json!({"id":1,"provider_name":"R","is_managed":true}),
+        );
         let skip = rotate(false).draft(Gateway(&Respan), &managed).unwrap_err();
         assert!(skip.starts_with("Managed by Respan"), "{skip}");
     }
@@ -206,8 +233,13 @@ mod tests {
         let both = shared_fields(&[Barndoor.fields(&b), Barndoor.fields(&b)]);
         let names: Vec<_> = both.iter().map(|f| f.name).collect();
         assert!(names.contains(&"request_timeout_secs"));
-        assert!(!names.contains(&"api_key") && !names.contains(&"enabled") && !names.contains(&"id"));
-        let rf = provider(Gateway(&Refactor), json!({"provider":"openai","enabled":true}));
+        assert!(
+            !names.contains(&"api_key") && !names.contains(&"enabled") && !names.contains(&"id")
+        );
+        let rf = provider(
+            Gateway(&Refactor),
+            json!({"provider":"openai","enabled":true}),
+        );
         assert!(shared_fields(&[Barndoor.fields(&b), Refactor.fields(&rf)]).is_empty());
         assert!(shared_fields(&[]).is_empty());
     }

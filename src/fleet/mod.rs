@@ -12,4 +12,4 @@ pub mod schedule;
 
 pub use action::Action;
 pub use plan::{Plan, Step, Target};
-pub use schedule::{Next, Outcome, Progress, Schedule};
+pub use schedule::{clock, summary, Next, Outcome, Progress, Schedule};

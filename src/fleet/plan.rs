@@ -8,7 +8,7 @@ use crate::model::{PlannedUpdate, Provider};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
     /// This validated change goes out as this request.
-    Send(PlannedUpdate),
+    Send(Box<PlannedUpdate>),
     /// Nothing is sent, for this reason.
     Skip(String),
 }
@@ -101,7 +101,7 @@ pub fn step(action: &Action, conn: &Connection, provider: &Provider) -> Step {
     };
     match conn.gateway.plan_update(conn, provider, &draft) {
         Ok(update) if update.change.is_empty() => Step::Skip(action.unchanged().into()),
-        Ok(update) => Step::Send(update),
+        Ok(update) => Step::Send(Box::new(update)),
         Err(errors) => Step::Skip(errors.into_values().collect::<Vec<_>>().join(" ")),
     }
 }
@@ -126,18 +126,26 @@ mod tests {
         let (b, r) = (conn(&Barndoor), conn(&Respan));
         let on = bd("b1", true, Value::Null);
         let off = bd("b2", false, Value::Null);
-        let rs = Respan.parse_one(json!({"id":7,"provider_name":"R"})).unwrap();
+        let rs = Respan
+            .parse_one(json!({"id":7,"provider_name":"R"}))
+            .unwrap();
         let plan = Plan::build(&Action::Disable, [(&b, &on), (&b, &off), (&r, &rs)]);
         assert_eq!(plan.title, "Disable");
         assert_eq!((plan.sends(), plan.skips()), (1, 2));
         assert_eq!(plan.per_connection(), vec![("Barndoor", 1)]);
         let first = plan.targets[0].update().unwrap();
         assert_eq!(first.request.method, Method::Put);
-        assert_eq!(first.request.url, "http://gw/barndoor/api/llm-gateway/admin/providers/b1");
+        assert_eq!(
+            first.request.url,
+            "http://gw/barndoor/api/llm-gateway/admin/providers/b1"
+        );
         assert_eq!(first.request.body, Some(json!({"enabled": false})));
         assert_eq!(plan.targets[0].key(), "barndoor/b1");
         assert_eq!(plan.targets[1].step, Step::Skip("Already disabled.".into()));
-        assert_eq!(plan.targets[2].step, Step::Skip("Respan has no enabled switch.".into()));
+        assert_eq!(
+            plan.targets[2].step,
+            Step::Skip("Respan has no enabled switch.".into())
+        );
     }
 
     #[test]
@@ -157,15 +165,30 @@ mod tests {
         };
         let inherit = Plan::build(&set(Value::Null), [(&b, &p)]);
         let sent = inherit.targets[0].update().unwrap();
-        assert_eq!(sent.request.body, Some(json!({"request_timeout_secs": null})));
+        assert_eq!(
+            sent.request.body,
+            Some(json!({"request_timeout_secs": null}))
+        );
         let bad = Plan::build(&set(json!("99999")), [(&b, &p)]);
-        assert!(matches!(&bad.targets[0].step, Step::Skip(m) if m.contains("3600")), "{:?}", bad.targets[0].step);
+        assert!(
+            matches!(&bad.targets[0].step, Step::Skip(m) if m.contains("3600")),
+            "{:?}",
+            bad.targets[0].step
+        );
         let same = Plan::build(&set(json!("30")), [(&b, &p)]);
-        assert_eq!(same.targets[0].step, Step::Skip("Already has this value.".into()));
+        assert_eq!(
+            same.targets[0].step,
+            Step::Skip("Already has this value.".into())
+        );
         // A field the dialect has under another kind is not the same field.
-        let other = Action::Set { field, value: json!("5") };
+        let other = Action::Set {
+            field,
+            value: json!("5"),
+        };
         let r = conn(&Refactor);
-        let rf = Refactor.parse_one(json!({"provider":"openai","enabled":true})).unwrap();
+        let rf = Refactor
+            .parse_one(json!({"provider":"openai","enabled":true}))
+            .unwrap();
         let plan = Plan::build(&other, [(&r, &rf)]);
         assert_eq!(
             plan.targets[0].step,

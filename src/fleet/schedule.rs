@@ -254,6 +254,49 @@ impl Schedule {
     }
 }
 
+/// A duration as `m:ss` (or `h:mm:ss`), as the progress line shows it.
+pub fn clock(ms: f64) -> String {
+    let secs = (ms.max(0.0) / 1000.0).round() as u64;
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// A run's report as plain text, to copy: the counts, then every target that did not
+/// end done, with its reason.
+pub fn summary(plan: &Plan, schedule: &Schedule, elapsed_ms: f64) -> String {
+    let p = schedule.progress();
+    let mut out = format!(
+        "{}: {} done, {} failed, {} skipped, {} cancelled, of {} in {}.",
+        plan.title,
+        p.done,
+        p.failed,
+        p.skipped,
+        p.cancelled,
+        p.total,
+        clock(elapsed_ms)
+    );
+    for (t, o) in plan.targets.iter().zip(&schedule.outcomes) {
+        let (word, why) = match o {
+            Outcome::Failed(m) => ("failed", m.as_str()),
+            Outcome::Skipped(m) => ("skipped", m.as_str()),
+            Outcome::Cancelled => ("cancelled", "not sent"),
+            Outcome::Queued | Outcome::Sending => ("unfinished", ""),
+            Outcome::Done => continue,
+        };
+        out.push_str(&format!(
+            "\n- {} ({}, {}): {word}. {why}",
+            t.provider_name,
+            t.conn_name,
+            t.key()
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,7 +325,9 @@ mod tests {
                 let p = if i % 2 == 0 {
                     Barndoor.parse_one(json!({"id":format!("p{k}"),"name":"x","model_provider":"openai","auth_type":"api_key","base_url":"https://a.example","enabled":true})).unwrap()
                 } else {
-                    Refactor.parse_one(json!({"provider":"openai","enabled":true})).unwrap()
+                    Refactor
+                        .parse_one(json!({"provider":"openai","enabled":true}))
+                        .unwrap()
                 };
                 items.push((i, p));
             }
@@ -291,10 +336,7 @@ mod tests {
             let off = Barndoor.parse_one(json!({"id":"off","name":"x","model_provider":"openai","auth_type":"api_key","base_url":"https://a.example","enabled":false})).unwrap();
             items.push((0, off));
         }
-        Plan::build(
-            &Action::Disable,
-            items.iter().map(|(i, p)| (&conns[*i], p)),
-        )
+        Plan::build(&Action::Disable, items.iter().map(|(i, p)| (&conns[*i], p)))
     }
 
     #[test]
@@ -316,26 +358,38 @@ mod tests {
     fn retry_after_slows_only_its_connection() {
         let p = plan(&[2, 2]);
         let mut s = Schedule::new(&p, 1);
-        let Next::Start(a) = s.next(0.0) else { panic!() };
-        let Next::Start(b) = s.next(0.0) else { panic!() };
+        let Next::Start(a) = s.next(0.0) else {
+            panic!()
+        };
+        let Next::Start(b) = s.next(0.0) else {
+            panic!()
+        };
         s.slow_down(a, 5_000.0);
         s.finish(a, Outcome::Failed("503".into()));
         s.finish(b, Outcome::Done);
-        let Next::Start(c) = s.next(10.0) else { panic!() };
+        let Next::Start(c) = s.next(10.0) else {
+            panic!()
+        };
         assert_eq!(p.targets[c].conn_id, p.targets[b].conn_id);
         assert_eq!(s.next(10.0), Next::WaitUntil(5_000.0));
-        assert!(matches!(s.next(5_000.0), Next::Start(i) if p.targets[i].conn_id == p.targets[a].conn_id));
+        assert!(
+            matches!(s.next(5_000.0), Next::Start(i) if p.targets[i].conn_id == p.targets[a].conn_id)
+        );
     }
 
     #[test]
     fn pause_cancel_and_retry() {
         let p = plan(&[4]);
         let mut s = Schedule::new(&p, 2);
-        let Next::Start(a) = s.next(0.0) else { panic!() };
+        let Next::Start(a) = s.next(0.0) else {
+            panic!()
+        };
         s.pause();
         assert_eq!(s.next(0.0), Next::Idle);
         s.resume();
-        let Next::Start(b) = s.next(0.0) else { panic!() };
+        let Next::Start(b) = s.next(0.0) else {
+            panic!()
+        };
         s.cancel();
         assert_eq!(s.next(0.0), Next::Idle, "in flight still");
         s.finish(a, Outcome::Done);
@@ -345,6 +399,28 @@ mod tests {
         assert_eq!((pr.done, pr.failed, pr.cancelled, pr.skipped), (1, 1, 2, 1));
         assert_eq!(s.unfinished().len(), 3);
         assert!(!s.unfinished().contains(&a));
+    }
+
+    #[test]
+    fn the_summary_names_every_target_not_done() {
+        let p = plan(&[2]);
+        let mut s = Schedule::new(&p, 4);
+        let Next::Start(a) = s.next(0.0) else {
+            panic!()
+        };
+        let Next::Start(b) = s.next(0.0) else {
+            panic!()
+        };
+        s.finish(a, Outcome::Done);
+        s.finish(b, Outcome::Failed("Gateway said no.".into()));
+        let text = summary(&p, &s, 65_000.0);
+        assert_eq!(
+            text,
+            "Disable: 1 done, 1 failed, 1 skipped, 0 cancelled, of 3 in 1:05.\n\
+             - x (C0, c0/p1): failed. Gateway said no.\n\
+             - x (C0, c0/off): skipped. Already disabled."
+        );
+        assert_eq!(clock(3_725_000.0), "1:02:05");
     }
 
     #[test]

@@ -4,8 +4,10 @@
 use super::confirm::ConfirmDialog;
 use super::embed;
 use super::filters::{visible_cards, Filters, Toolbar};
+use super::fleet::{FleetDialog, Intent, SelectionBar};
 use super::form::EditDialog;
 use super::grid::Grid;
+use super::selection::Selection;
 use super::settings::Settings;
 use super::store::{LoadState, SavedEvent, Store};
 use super::toast::Toasts;
@@ -62,6 +64,7 @@ pub fn App(
             let on_saved = Callback::new(move |ev: SavedEvent| embed::post_saved(&ev, &origins));
             view! { <Panel connections=cfg.connections read_only=cfg.ui.read_only search=cfg.ui.search
                 timeout_ms=cfg.ui.request_timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS) on_saved=on_saved
+                bulk_concurrency=cfg.ui.bulk_concurrency.unwrap_or(crate::config::DEFAULT_BULK_CONCURRENCY)
                 embed=embed allowed_origins=cfg.ui.allowed_parent_origins /> }.into_any()
         }
     }
@@ -136,12 +139,18 @@ pub fn Panel(
     /// Parent origins whose `switchboard:token` messages are accepted.
     #[prop(optional)]
     allowed_origins: Vec<String>,
+    /// Requests a bulk run keeps in flight per connection (default 4).
+    #[prop(optional)]
+    bulk_concurrency: Option<u32>,
 ) -> impl IntoView {
     let policy = crate::client::CallPolicy {
         timeout_ms: timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS),
         ..Default::default()
     };
-    let store = Store::new(connections, read_only, policy, on_saved);
+    let mut store = Store::new(connections, read_only, policy, on_saved);
+    if let Some(n) = bulk_concurrency {
+        store.bulk_concurrency = n.max(1) as usize;
+    }
     store.load_all();
     super::dom::mark_once("switchboard:lists");
     if embed && embed::in_frame() {
@@ -156,6 +165,8 @@ pub fn Panel(
     let total = Signal::derive(move || store.cards.with(|s| s.len()));
     let visible = visible_cards(store, filters);
     let shown = Signal::derive(move || visible.with(Vec::len));
+    let selection = Selection::new(store, visible);
+    let bulk = RwSignal::new(None::<Intent>);
     let theme = RwSignal::new(Theme::Auto);
     // The view waits for the first answers (or a moment, then shows skeletons): building
     // and painting skeletons first would delay the first cards by a frame or two.
@@ -209,10 +220,12 @@ pub fn Panel(
                     apply_theme(next);
                 }>{move || match theme.get() { Theme::Auto => "Theme: auto", Theme::Dark => "Theme: dark", Theme::Light => "Theme: light" }}</button>
             </header>
-            <Toolbar store=store filters=filters search_ref=search_ref shown=shown total=total />
+            <Toolbar store=store filters=filters search_ref=search_ref shown=shown total=total selection=selection />
+            <SelectionBar selection=selection intent=bulk />
             <main class="main">
-                <Grid store=store visible=visible embed=embed />
+                <Grid store=store visible=visible selection=selection embed=embed />
             </main>
+            {move || bulk.get().is_some().then(|| view! { <FleetDialog store=store selection=selection intent=bulk /> })}
             {move || store.editing.get().map(|key| view! { <EditDialog store=store key=key /> })}
             <Show when=move || settings_open.get()><Settings store=store open=settings_open /></Show>
             <ConfirmDialog store=store />

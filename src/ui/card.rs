@@ -3,6 +3,7 @@
 //! cell (provider and save status) in place.
 
 use super::cards::{Card, SaveStatus};
+use super::selection::Selection;
 use super::store::Store;
 use crate::dialect::Gateway;
 use crate::model::{time, Fact, Provider, SecretState};
@@ -81,9 +82,10 @@ fn body(p: &Provider, gateway: Gateway, now: i64) -> impl IntoView {
     }
 }
 
-/// A provider card. Enter, e or a click opens its edit form.
+/// A provider card. Enter, e or a click opens its edit form; x or Space, or a click with
+/// Shift, Ctrl or Cmd, selects it for a bulk action (Shift takes the range).
 #[component]
-pub fn ProviderCard(card: Card, store: Store) -> impl IntoView {
+pub fn ProviderCard(card: Card, store: Store, selection: Selection) -> impl IntoView {
     // The card's connection cannot change while it is shown; read it once.
     let Some((gateway, connection)) = store
         .connections
@@ -99,12 +101,31 @@ pub fn ProviderCard(card: Card, store: Store) -> impl IntoView {
             store.editing.set(Some(key.get_value()));
         }
     };
+    let toggle = move |range: bool| selection.toggle(&key.get_value(), range);
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if matches!(ev.key().as_str(), "Enter" | "e") {
+        // Keys pressed in the card's own controls (its checkbox, Edit) are theirs.
+        let on_card = ev.target() == ev.current_target();
+        match ev.key().as_str() {
+            "Enter" | "e" if on_card => {
+                ev.prevent_default();
+                open();
+            }
+            "x" | " " if on_card && !store.read_only => {
+                ev.prevent_default();
+                toggle(ev.shift_key());
+            }
+            _ => {}
+        }
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        if !store.read_only && (ev.shift_key() || ev.ctrl_key() || ev.meta_key()) {
             ev.prevent_default();
+            toggle(ev.shift_key());
+        } else {
             open();
         }
     };
+    let selected = move || selection.contains(&key.get_value());
     let label = move || {
         listed.with(|l| {
             let p = &l.provider;
@@ -125,6 +146,13 @@ pub fn ProviderCard(card: Card, store: Store) -> impl IntoView {
     let status_class = move || status.with(|s| status_of(s).0);
     let status_text = move || status.with(|s| status_of(s).1);
     let edit_label = move || listed.with(|l| format!("Edit {}", l.provider.name));
+    let select_label = move || listed.with(|l| format!("Select {}", l.provider.name));
+    let check = (!store.read_only).then(|| {
+        view! {
+            <input type="checkbox" class="card-select" aria-label=select_label prop:checked=selected
+                on:click=move |ev| { ev.stop_propagation(); toggle(ev.shift_key()); } />
+        }
+    });
     let edit = (!store.read_only).then(|| {
         view! {
             <button type="button" class="card-edit" aria-label=edit_label
@@ -132,8 +160,9 @@ pub fn ProviderCard(card: Card, store: Store) -> impl IntoView {
         }
     });
     view! {
-        <article class="card" tabindex="0" data-key=key.get_value().to_string() aria-label=label
-            on:click=move |_| open() on:keydown=on_key>
+        <article class="card" class:selected=selected tabindex="0" data-key=key.get_value().to_string()
+            aria-label=label on:click=on_click on:keydown=on_key>
+            {check}
             {body}
             <footer class="card-foot">
                 <span class="conn">{connection}</span>

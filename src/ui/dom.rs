@@ -48,3 +48,24 @@ pub fn remove_boot_text() {
         el.remove();
     }
 }
+
+/// Puts text on the clipboard (`navigator.clipboard.writeText`); true when the browser
+/// took the request. Reached by name: web-sys' typed clipboard is behind an unstable flag.
+pub fn copy_text(text: &str) -> bool {
+    use js_sys::{Function, Reflect};
+    use wasm_bindgen::JsValue;
+    let Some(navigator) = web_sys::window().map(|w| JsValue::from(w.navigator())) else {
+        return false;
+    };
+    let clipboard = Reflect::get(&navigator, &JsValue::from_str("clipboard")).ok();
+    let write = clipboard.as_ref().and_then(|c| {
+        Reflect::get(c, &JsValue::from_str("writeText"))
+            .ok()?
+            .dyn_into::<Function>()
+            .ok()
+    });
+    match (clipboard, write) {
+        (Some(c), Some(f)) => f.call1(&c, &JsValue::from_str(text)).is_ok(),
+        _ => false,
+    }
+}

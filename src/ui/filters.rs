@@ -1,6 +1,7 @@
 //! Search, filters and sort over every card, and the toolbar that sets them.
 
 use super::cards::Listed;
+use super::selection::Selection;
 use super::store::Store;
 use crate::dialect::Gateway;
 use leptos::html;
@@ -85,6 +86,9 @@ pub struct Filters {
     pub search: RwSignal<String>,
     /// Only this gateway's providers, by slug.
     pub gateway: RwSignal<Option<&'static str>>,
+    /// Only providers of this vendor (the provider's kind: `openai`, `anthropic`, ...),
+    /// whichever gateway holds them.
+    pub vendor: RwSignal<Option<String>>,
     pub state: RwSignal<StateFilter>,
     pub sort: RwSignal<SortKey>,
 }
@@ -95,6 +99,7 @@ impl Filters {
         Filters {
             search: RwSignal::new(search),
             gateway: RwSignal::new(None),
+            vendor: RwSignal::new(None),
             state: RwSignal::new(StateFilter::Any),
             sort: RwSignal::new(SortKey::Name),
         }
@@ -105,6 +110,7 @@ impl Filters {
 struct Pass<'a> {
     needle: String,
     gateway: Option<&'static str>,
+    vendor: Option<String>,
     state: StateFilter,
     gateways: &'a [Gateway],
     sort: SortKey,
@@ -114,6 +120,7 @@ impl Pass<'_> {
     fn keeps(&self, conn: usize, l: &Listed) -> bool {
         self.gateway
             .is_none_or(|slug| self.gateways.get(conn).is_some_and(|g| g.slug() == slug))
+            && self.vendor.as_ref().is_none_or(|v| l.provider.kind == *v)
             && (self.needle.is_empty() || l.matches(&self.needle))
             && match self.state {
                 StateFilter::Any => true,
@@ -154,6 +161,7 @@ pub fn visible_cards(store: Store, filters: Filters) -> Memo<Vec<usize>> {
         let pass = Pass {
             needle: filters.search.get().trim().to_lowercase(),
             gateway: filters.gateway.get(),
+            vendor: filters.vendor.get(),
             state: filters.state.get(),
             gateways: &gws,
             sort: filters.sort.get(),
@@ -174,7 +182,25 @@ pub fn visible_cards(store: Store, filters: Filters) -> Memo<Vec<usize>> {
     })
 }
 
-/// The toolbar: search box (`/` focuses it), gateway, state and sort selects.
+/// Every vendor among the providers, once each, sorted.
+fn vendors(store: Store) -> Memo<Vec<String>> {
+    Memo::new(move |_| {
+        store.contents.track();
+        store.cards.with(|set| {
+            let mut all: Vec<String> = Vec::new();
+            for card in set.all() {
+                let l = card.listed.read_untracked();
+                if let Err(at) = all.binary_search(&l.provider.kind) {
+                    all.insert(at, l.provider.kind.clone());
+                }
+            }
+            all
+        })
+    })
+}
+
+/// The toolbar: search box (`/` focuses it), gateway, vendor, state and sort selects, the
+/// count, and "Select all" of what the filters show.
 #[component]
 pub fn Toolbar(
     store: Store,
@@ -182,7 +208,9 @@ pub fn Toolbar(
     search_ref: NodeRef<html::Input>,
     shown: Signal<usize>,
     total: Signal<usize>,
+    selection: Selection,
 ) -> impl IntoView {
+    let vendors = vendors(store);
     // The gateways on offer are those of the connections, each once, in their order.
     let present = move || {
         store.connections.with(|cs| {
@@ -214,9 +242,25 @@ pub fn Toolbar(
                     {move || present().into_iter().map(|g| view! { <option value=g.slug()>{g.label()}</option> }).collect_view()}
                 </select>
             </label>
+            <label>
+                <span class="visually-hidden">"Vendor"</span>
+                <select prop:value=move || filters.vendor.get().unwrap_or_default()
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        filters.vendor.set((!v.is_empty()).then_some(v));
+                    }>
+                    <option value="">"All vendors"</option>
+                    {move || vendors.get().into_iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
+                </select>
+            </label>
             <ChoiceSelect label="State" signal=filters.state />
             <ChoiceSelect label="Sort by" signal=filters.sort />
             <span class="count" aria-live="polite">{move || format!("{} of {}", shown.get(), total.get())}</span>
+            {(!store.read_only).then(|| view! {
+                <button type="button" disabled=move || shown.get() == 0 on:click=move |_| selection.select_visible()>
+                    {move || format!("Select all {}", shown.get())}
+                </button>
+            })}
         </div>
     }
 }

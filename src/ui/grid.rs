@@ -2,9 +2,11 @@
 //! whatever the number of providers.
 
 use super::card::ProviderCard;
+use super::selection::Selection;
 use super::store::{LoadState, Store};
 use leptos::html;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Card height in px. The window's arithmetic and the stylesheet both use it: the grid
 /// sets `--sb-card-height`, `--sb-card-gap` and `--sb-card-min` from these constants.
@@ -31,6 +33,7 @@ fn px(v: f64) -> String {
 pub fn Grid(
     store: Store,
     visible: Memo<Vec<usize>>,
+    selection: Selection,
     #[prop(optional)] embed: bool,
 ) -> impl IntoView {
     let viewport = NodeRef::<html::Div>::new();
@@ -121,7 +124,7 @@ pub fn Grid(
             };
             request_animation_frame(move || {
                 request_animation_frame(move || {
-                    move_focus(viewport, step, true);
+                    let _ = move_focus(viewport, step, true);
                 })
             });
             return;
@@ -138,11 +141,19 @@ pub fn Grid(
         if first_move {
             overscan.set(OVERSCAN_ROWS);
         }
-        if !move_focus(viewport, step, !first_move) {
+        // Shift+arrow selects from where the range started to where focus lands.
+        let from = ev.shift_key().then(|| focused_key(viewport)).flatten();
+        let landed = move |to: Option<String>| {
+            if let (Some(from), Some(to)) = (&from, to) {
+                selection.extend(&Arc::from(from.as_str()), &Arc::from(to));
+            }
+        };
+        match move_focus(viewport, step, !first_move) {
+            Some(to) => landed(to),
             // The rows past the edge arrive with the next render; move once they are in.
-            request_animation_frame(move || {
-                move_focus(viewport, step, true);
-            });
+            None => request_animation_frame(move || {
+                landed(move_focus(viewport, step, true).flatten());
+            }),
         }
     };
 
@@ -178,7 +189,7 @@ pub fn Grid(
                             style:transform=move || format!("translateY({})", px(window().0 as f64 * ROW_HEIGHT))
                             style:grid-template-columns=move || format!("repeat({}, minmax(0, 1fr))", columns())>
                             <For each=slice key=|c| c.key.clone() let(card)>
-                                <ProviderCard card=card store=store />
+                                <ProviderCard card=card store=store selection=selection />
                             </For>
                         </div>
                     </div>
@@ -222,14 +233,14 @@ fn observe_size(el: web_sys::Element, size: RwSignal<(f64, f64)>) {
 }
 
 /// Moves keyboard focus `step` cards from the focused one, stopping at the first or
-/// last card rendered when `clamp`; without it, a target past them is left alone and
-/// `false` returned.
-fn move_focus(viewport: NodeRef<html::Div>, step: i64, clamp: bool) -> bool {
+/// last card rendered when `clamp`, and gives the key of the card focused; without
+/// `clamp`, a target past them is left alone and `None` returned.
+fn move_focus(viewport: NodeRef<html::Div>, step: i64, clamp: bool) -> Option<Option<String>> {
     let Some(root) = viewport.get_untracked() else {
-        return true;
+        return Some(None);
     };
     let Ok(list) = root.query_selector_all(".card[data-key]") else {
-        return true;
+        return Some(None);
     };
     let active = super::dom::active_element(&super::dom::root_of(&root));
     let mut current: i64 = -1;
@@ -244,13 +255,20 @@ fn move_focus(viewport: NodeRef<html::Div>, step: i64, clamp: bool) -> bool {
     let wanted = current + step;
     let target = wanted.clamp(0, i64::from(list.length()) - 1);
     if target != wanted && !clamp {
-        return false;
+        return None;
     }
-    if let Some(el) = u32::try_from(target).ok().and_then(|t| list.item(t)) {
-        use wasm_bindgen::JsCast;
-        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-            let _ = el.focus();
-        }
-    }
-    true
+    let el = u32::try_from(target)
+        .ok()
+        .and_then(|t| list.item(t))
+        .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(n).ok());
+    Some(el.and_then(|el| {
+        let _ = el.focus();
+        el.get_attribute("data-key")
+    }))
+}
+
+/// The key of the card that has focus, if one has.
+fn focused_key(viewport: NodeRef<html::Div>) -> Option<String> {
+    let root = viewport.get_untracked()?;
+    super::dom::active_element(&super::dom::root_of(&root))?.get_attribute("data-key")
 }

@@ -6,6 +6,7 @@ use super::confirm::Question;
 use super::toast::{Toast, ToastKind};
 use crate::client::{self, CallPolicy};
 use crate::dialect::Connection;
+use crate::fleet::{Outcome, Step};
 use crate::model::{ApiError, ErrorKind, PlannedUpdate, Provider};
 use crate::queue::KeyedQueue;
 use leptos::prelude::*;
@@ -72,6 +73,10 @@ pub struct Store {
     arrived: StoredValue<Vec<Arrival>>,
     /// Time limit and retries of every gateway call.
     pub policy: CallPolicy,
+    /// Requests a bulk run keeps in flight per connection.
+    pub bulk_concurrency: usize,
+    /// A `contents` notification is waiting for the next frame.
+    notify_pending: StoredValue<bool>,
     /// Called after every successful save (embedding hosts listen through it).
     pub on_saved: Option<Callback<SavedEvent>>,
 }
@@ -99,6 +104,8 @@ impl Store {
             turns: StoredValue::new(KeyedQueue::default()),
             arrived: StoredValue::new(Vec::new()),
             policy,
+            bulk_concurrency: crate::config::DEFAULT_BULK_CONCURRENCY as usize,
+            notify_pending: StoredValue::new(false),
             on_saved,
         }
     }
@@ -129,11 +136,23 @@ impl Store {
         Ok((card, conn))
     }
 
-    /// Gives a card a new provider: the card redraws, search and sort see it.
+    /// Gives a card a new provider: the card redraws at once; search and sort see it by
+    /// the next frame, once for every card that changed in between (a bulk run changes
+    /// hundreds, and each pass over the filters reads every card).
     fn set_provider(&self, card: &Card, conn: &Connection, provider: Provider) {
         card.listed
             .set(Listed::new(provider, conn.gateway.label(), &conn.id));
-        self.contents.notify();
+        if self
+            .notify_pending
+            .try_update_value(|p| std::mem::replace(p, true))
+            == Some(false)
+        {
+            let store = *self;
+            request_animation_frame(move || {
+                store.notify_pending.set_value(false);
+                store.contents.notify();
+            });
+        }
     }
 
     /// Asks the user first, in the panel's own dialog; `on_yes` runs only on yes.
@@ -370,14 +389,53 @@ impl Store {
             return Ok(Saved::Stale);
         }
         match plan() {
-            Some(update) if !update.change.is_empty() => {
-                self.send(key, update).await.map(|()| Saved::Done)
-            }
+            Some(update) if !update.change.is_empty() => self
+                .send(key, update, true, |_| {})
+                .await
+                .map(|()| Saved::Done),
             _ => Ok(Saved::Unchanged),
         }
     }
 
-    async fn send(&self, key: &str, update: PlannedUpdate) -> Result<(), ApiError> {
+    /// One target of a bulk run: when the provider's turn comes it is read again, and
+    /// `step` plans the action against what the server holds now (a provider changed
+    /// since the plan gets the request its state calls for, or a skip). The card shows
+    /// the save; `on_retry` hears of each retry (a `Retry-After` slows the connection).
+    /// `Done` only when the gateway acknowledged the update.
+    pub async fn apply(
+        &self,
+        key: &str,
+        step: impl Fn(&Connection, &Provider) -> Step,
+        on_retry: impl Fn(&ApiError) + 'static,
+    ) -> Outcome {
+        let Some(turns) = self.turns.try_get_value() else {
+            return Outcome::Cancelled;
+        };
+        let _turn = turns.turn(key).await;
+        // A failed re-read does not stop the update: the update reports its own failure.
+        let _ = self.refresh(key).await;
+        let planned = self
+            .card_and_connection(key)
+            .map(|(card, conn)| card.listed.with_untracked(|l| step(&conn, &l.provider)));
+        match planned {
+            Err(e) => Outcome::Failed(e.message),
+            Ok(Step::Skip(why)) => Outcome::Skipped(why),
+            Ok(Step::Send(update)) => match self.send(key, *update, false, on_retry).await {
+                Ok(()) => Outcome::Done,
+                Err(e) => Outcome::Failed(e.message),
+            },
+        }
+    }
+
+    /// Sends an update; `announce` adds a toast for the outcome (single saves; a bulk run
+    /// reports in its own view).
+    async fn send(
+        &self,
+        key: &str,
+        update: PlannedUpdate,
+        announce: bool,
+        on_retry: impl Fn(&ApiError) + 'static,
+    ) -> Result<(), ApiError> {
         let (card, conn) = self.card_and_connection(key)?;
         let dialect = conn.gateway.dialect();
         let before = card.listed.with_untracked(|l| l.provider.clone());
@@ -388,7 +446,10 @@ impl Store {
             request,
             self.policy,
             |s, b| dialect.parse_error(s, b),
-            move |n, _| status.set(SaveStatus::Retrying(n)),
+            move |n, e| {
+                status.set(SaveStatus::Retrying(n));
+                on_retry(e);
+            },
         )
         .await
         .and_then(|a| dialect.parse_update(&before, &change, &a.body));
@@ -396,7 +457,9 @@ impl Store {
             Ok(next) => {
                 self.set_provider(&card, &conn, next);
                 card.status.set(SaveStatus::Saved);
-                self.toast(ToastKind::Success, format!("Saved {}.", before.name));
+                if announce {
+                    self.toast(ToastKind::Success, format!("Saved {}.", before.name));
+                }
                 if let Some(cb) = self.on_saved {
                     cb.run(SavedEvent {
                         connection: conn.id.clone(),
@@ -409,10 +472,12 @@ impl Store {
             }
             Err(e) => {
                 card.status.set(SaveStatus::Failed(e.message.clone()));
-                self.toast(
-                    ToastKind::Error,
-                    format!("{} was not saved: {}", before.name, e.message),
-                );
+                if announce {
+                    self.toast(
+                        ToastKind::Error,
+                        format!("{} was not saved: {}", before.name, e.message),
+                    );
+                }
                 Err(e)
             }
         }
