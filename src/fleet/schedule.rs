@@ -266,7 +266,7 @@ pub fn clock(ms: f64) -> String {
 }
 
 /// A run's report as plain text, to copy: the counts, then every target that did not
-/// end done, with its reason.
+/// end done, with its reason, failures first.
 pub fn summary(plan: &Plan, schedule: &Schedule, elapsed_ms: f64) -> String {
     let p = schedule.progress();
     let mut out = format!(
@@ -279,13 +279,27 @@ pub fn summary(plan: &Plan, schedule: &Schedule, elapsed_ms: f64) -> String {
         p.total,
         clock(elapsed_ms)
     );
-    for (t, o) in plan.targets.iter().zip(&schedule.outcomes) {
+    // What needs the admin's attention first: failures, then what was not sent.
+    let rank = |o: &Outcome| match o {
+        Outcome::Failed(_) => 0,
+        Outcome::Queued | Outcome::Sending => 1,
+        Outcome::Cancelled => 2,
+        Outcome::Skipped(_) => 3,
+        Outcome::Done => 4,
+    };
+    let mut listed: Vec<_> = plan
+        .targets
+        .iter()
+        .zip(&schedule.outcomes)
+        .filter(|(_, o)| **o != Outcome::Done)
+        .collect();
+    listed.sort_by_key(|(_, o)| rank(o));
+    for (t, o) in listed {
         let (word, why) = match o {
             Outcome::Failed(m) => ("failed", m.as_str()),
             Outcome::Skipped(m) => ("skipped", m.as_str()),
             Outcome::Cancelled => ("cancelled", "not sent"),
-            Outcome::Queued | Outcome::Sending => ("unfinished", ""),
-            Outcome::Done => continue,
+            Outcome::Queued | Outcome::Sending | Outcome::Done => ("unfinished", ""),
         };
         out.push_str(&format!(
             "\n- {} ({}, {}): {word}. {why}",

@@ -417,14 +417,34 @@ impl Store {
         let planned = self
             .card_and_connection(key)
             .map(|(card, conn)| card.listed.with_untracked(|l| step(&conn, &l.provider)));
-        match planned {
-            Err(e) => Outcome::Failed(e.message),
-            Ok(Step::Skip(why)) => Outcome::Skipped(why),
+        let e = match planned {
+            Err(e) => return Outcome::Failed(e.message),
+            Ok(Step::Skip(why)) => return Outcome::Skipped(why),
             Ok(Step::Send(update)) => match self.send(key, *update, false, on_retry).await {
-                Ok(()) => Outcome::Done,
-                Err(e) => Outcome::Failed(e.message),
+                Ok(()) => return Outcome::Done,
+                Err(e) => e,
             },
+        };
+        // No readable answer: the update may have landed. Read the provider again; when
+        // the action would now change nothing, the gateway holds it and the target is done.
+        // (A new key cannot be seen, so a rotation stays failed.)
+        if matches!(
+            e.kind,
+            ErrorKind::Network | ErrorKind::Timeout | ErrorKind::BadResponse
+        ) && self.refresh(key).await.is_ok()
+        {
+            let landed = self.card_and_connection(key).is_ok_and(|(card, conn)| {
+                card.listed
+                    .with_untracked(|l| matches!(step(&conn, &l.provider), Step::Skip(_)))
+            });
+            if landed {
+                if let Some(card) = self.card(key) {
+                    card.status.set(SaveStatus::Saved);
+                }
+                return Outcome::Done;
+            }
         }
+        Outcome::Failed(e.message)
     }
 
     /// Sends an update; `announce` adds a toast for the outcome (single saves; a bulk run

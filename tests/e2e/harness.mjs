@@ -34,20 +34,25 @@ export async function startSandbox({ seed = 'demo', args = [], dist = DIST } = {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sb-e2e-'));
   const db = join(dir, 'sandbox.db');
-  const proc = spawn(SANDBOX, ['--addr', `127.0.0.1:${port}`, '--db', db, '--dist', dist, '--seed', seed, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const log = [];
-  proc.stdout.on('data', (d) => log.push(String(d)));
-  proc.stderr.on('data', (d) => log.push(String(d)));
   const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch(url + 'switchboard.json');
-      if (r.ok) break;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // The same address and database each time, so a restart continues where a kill stopped.
+  const up = async () => {
+    const p = spawn(SANDBOX, ['--addr', `127.0.0.1:${port}`, '--db', db, '--dist', dist, '--seed', seed, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    p.stdout.on('data', (d) => log.push(String(d)));
+    p.stderr.on('data', (d) => log.push(String(d)));
+    for (let i = 0; i < 100; i++) {
+      try {
+        const r = await fetch(url + 'switchboard.json');
+        if (r.ok) break;
+      } catch { /* not up yet */ }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return p;
+  };
+  let proc = await up();
   return {
     url,
     port,
@@ -66,13 +71,25 @@ export async function startSandbox({ seed = 'demo', args = [], dist = DIST } = {
       const r = await fetch(url + '_sandbox/faults', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(list) });
       if (!r.ok) throw new Error(`setting faults failed: ${r.status}`);
     },
-    async stop() {
+    /** Kills the server at once (SIGKILL): requests in flight get no answer. */
+    async kill() {
       const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGINT');
-      // A request held by a "hang" fault would keep a graceful shutdown waiting.
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 3000);
+      proc.kill('SIGKILL');
       await exited;
-      clearTimeout(timer);
+    },
+    /** Starts the server again on the same address and database. */
+    async restart() {
+      proc = await up();
+    },
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGINT');
+        // A request held by a "hang" fault would keep a graceful shutdown waiting.
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -15,6 +15,7 @@ use super::store::Store;
 use crate::fleet::{Action, Plan};
 use compose::{RotateKeyForm, SetFieldForm};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use run::{Run, RunControls, RunProgress, RunState};
 use std::sync::Arc;
 use table::TargetTable;
@@ -60,7 +61,9 @@ pub fn FleetDialog(
         let plan = plan_for(store, &act, targets);
         action.set_value(Some(act));
         run.load(plan);
-        composing.set(false);
+        // Not at once: the compose form that asked is still running its handler, and
+        // leaving compose drops it.
+        spawn_local(async move { composing.set(false) });
     };
     match chosen {
         Intent::Enable => review(Action::Enable, &keys.get_value()),

@@ -29,8 +29,9 @@ pub struct Run {
     plan: StoredValue<Option<Plan>>,
     schedule: StoredValue<Option<Schedule>>,
     action: StoredValue<Option<Action>>,
-    /// Each target's outcome as its row shows it.
-    rows: StoredValue<Vec<RwSignal<Outcome>>>,
+    /// Each target's outcome as its row shows it. Reference-counted cells, not arena
+    /// ones: a plan made from a click belongs to no component that could drop them.
+    rows: StoredValue<Vec<ArcRwSignal<Outcome>>>,
     /// Bumped whenever a new plan is loaded: the table is drawn again.
     pub generation: RwSignal<u32>,
     pub state: RwSignal<RunState>,
@@ -68,7 +69,7 @@ impl Run {
     pub fn load(&self, plan: Plan) {
         let schedule = Schedule::new(&plan, self.store.bulk_concurrency);
         let rows = (0..plan.targets.len())
-            .map(|i| RwSignal::new(schedule.outcome(i).cloned().unwrap_or(Outcome::Queued)))
+            .map(|i| ArcRwSignal::new(schedule.outcome(i).cloned().unwrap_or(Outcome::Queued)))
             .collect();
         self.progress.set(schedule.progress());
         self.rows.set_value(rows);
@@ -99,8 +100,8 @@ impl Run {
     }
 
     /// The outcome cell of row `i`.
-    pub fn row(&self, i: usize) -> Option<RwSignal<Outcome>> {
-        self.rows.try_with_value(|r| r.get(i).copied()).flatten()
+    pub fn row(&self, i: usize) -> Option<ArcRwSignal<Outcome>> {
+        self.rows.try_with_value(|r| r.get(i).cloned()).flatten()
     }
 
     /// True from the first request until the last target settles (paused included).

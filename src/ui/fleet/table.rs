@@ -61,6 +61,7 @@ pub fn TargetTable(run: Run) -> impl IntoView {
                 <tbody>
                     {move || rows().into_iter().map(|r| {
                         let cell = run.row(r.index);
+                        let cell = cell.map(RwSignal::from);
                         let outcome = move || cell.map(|c| c.with(outcome_text)).unwrap_or(("queued", String::new()));
                         view! {
                             <tr class=move || format!("target {}", outcome().0) data-key=r.key>
