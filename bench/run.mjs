@@ -205,6 +205,58 @@ async function saveOverhead(browser, url) {
   return { saves: SAVES, medianTotal: median(totals), medianOverhead: median(overheads), medianOverheadToPaint: median(painted) };
 }
 
+// A bulk run: disable every enabled Barndoor provider of a 1,500-provider gateway (1,000
+// of them; the rest are already off, planned as skips) with the default 4 in flight.
+// Wall time from "Send" to the run's last outcome, against the ideal: the server's time
+// for every request of the run (each target's re-read and update) divided by 4.
+const BULK_SEED = 1500;
+async function bulkRun(browser) {
+  const sb = await startSandbox({ seed: String(BULK_SEED), args: ['--quiet'] });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(PROBE);
+  const page = await context.newPage();
+  try {
+    await page.goto(sb.url);
+    await page.waitForSelector('.card[data-key]');
+    await page.selectOption('select:has(option:text-is("All gateways"))', 'barndoor');
+    await page.click('.toolbar button:has-text("Select all")');
+    await page.click('.selection-bar button:has-text("Disable")');
+    await page.waitForSelector('[role=dialog] .plan');
+    const sends = Number(/^(\d+) updates/.exec(await page.textContent('[role=dialog] .run-counts'))[1]);
+    const r = await page.evaluate(() => new Promise((resolve) => {
+      performance.setResourceTimingBufferSize(100000);
+      performance.clearResourceTimings();
+      const long = [];
+      const obs = new PerformanceObserver((l) => long.push(...l.getEntries().map((e) => e.duration)));
+      obs.observe({ type: 'longtask' });
+      const t0 = performance.now();
+      const done = new MutationObserver(() => {
+        if (document.querySelector('[role=dialog] .run-done')?.textContent) {
+          done.disconnect();
+          const wall = performance.now() - t0;
+          // Long tasks are reported a little after they end.
+          setTimeout(() => {
+            obs.disconnect();
+            const calls = performance.getEntriesByType('resource').filter((e) => e.name.includes('/barndoor/'));
+            const server = calls.reduce((a, e) => a + (e.serverTiming?.[0]?.duration ?? 0), 0);
+            const dur = calls.map((e) => e.responseEnd - e.startTime);
+            const queued = calls.map((e) => e.requestStart - e.startTime);
+            resolve({ meanCall: dur.reduce((a, b) => a + b, 0) / dur.length, meanQueued: queued.reduce((a, b) => a + b, 0) / queued.length, wall, server, requests: calls.length, longTasks: long.filter((d) => d > 50).length, longest: Math.max(0, ...long), text: document.querySelector('[role=dialog] .run-done').textContent });
+          }, 200);
+        }
+      });
+      done.observe(document.body, { subtree: true, childList: true, characterData: true });
+      document.querySelector('[role=dialog] button.primary').click();
+    }));
+    const m = await page.evaluate(() => ({ js: performance.memory.usedJSHeapSize, wasm: window.__wasm?.memory?.buffer?.byteLength ?? 0 }));
+    const ideal = r.server / 4;
+    return { sends, ...r, ideal, ratio: r.wall / ideal, memoryMB: round((m.js + m.wasm) / 1048576) };
+  } finally {
+    await context.close();
+    await sb.stop();
+  }
+}
+
 function serveDir(root) {
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.ico': 'image/x-icon', '.txt': 'text/plain' };
   return createServer((req, res) => {
@@ -246,6 +298,13 @@ for n in z.namelist():
 }
 
 const browser = await launch(['--enable-precise-memory-info']);
+if (process.argv.includes('--bulk')) {
+  // Only the bulk run: `./x bench --bulk`.
+  const B = await bulkRun(browser);
+  await browser.close();
+  console.log(`bulk disable of ${B.sends} Barndoor providers, 4 in flight: ${round(B.wall / 1000, 2)} s; ideal ${round(B.ideal / 1000, 2)} s (server time ÷ 4 over ${B.requests} requests); ratio ${round(B.ratio, 2)}×; long tasks > 50 ms: ${B.longTasks} (longest ${round(B.longest)} ms); memory after ${B.memoryMB} MB; ${B.text}; mean call ${round(B.meanCall)} ms, of it queued ${round(B.meanQueued)} ms`);
+  process.exit(0);
+}
 const results = { date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0].model}, ${round(totalmem() / 2 ** 30, 0)} GiB`, sizes: {} };
 for (const n of sizes) {
   const sb = await startSandbox({ seed: String(n), args: ['--quiet'] });
@@ -271,13 +330,14 @@ for (const n of sizes) {
   await floor.stop();
   await sb.stop();
 }
+results.bulk = await bulkRun(browser);
 results.peer = await peer(browser).catch((e) => ({ error: String(e) }));
 await browser.close();
 writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2));
 
 const [small, large] = sizes.map((n) => results.sizes[n]);
 const kb = (b) => `${round(b / 1024)} KB`;
-const S = small.switchboard, F = small.floor, L = large.switchboard, LF = large.floor;
+const S = small.switchboard, F = small.floor, L = large.switchboard, LF = large.floor, B = results.bulk;
 const rows = [
   ['first-load transfer, wasm+js+css+html (brotli)', kb(S.transfer.assets.brotli), kb(F.transfer.assets.brotli), '≤ 120 KB'],
   ['first-load transfer, wasm+js+css+html (gzip / raw)', `${kb(S.transfer.assets.gzip)} / ${kb(S.transfer.assets.raw)}`, `${kb(F.transfer.assets.gzip)} / ${kb(F.transfer.assets.raw)}`, ''],
@@ -291,6 +351,8 @@ const rows = [
   [`save overhead (median of ${SAVES}): click → card shows success, minus server time (total)`, `${round(S.save.medianOverhead)} ms (${round(S.save.medianTotal)} ms)`, '', '≤ 5 ms'],
   ['save overhead to the next painted frame', `${round(S.save.medianOverheadToPaint)} ms`, '', ''],
   [`memory, N=${sizes[1]} (JS heap + wasm)`, `${L.memory.totalMB} MB`, `${LF.memory.totalMB} MB`, '≤ 64 MB'],
+  [`bulk disable of ${B.sends} Barndoor providers, 4 in flight: wall time (ideal: server time ÷ 4, over ${B.requests} requests)`, `${round(B.wall / 1000, 2)} s (${round(B.ideal / 1000, 2)} s, ${round(B.ratio, 2)}×)`, '', ''],
+  ['bulk run: long tasks > 50 ms (longest), memory after', `${B.longTasks} (${round(B.longest)} ms), ${B.memoryMB} MB`, '', '0 long tasks'],
 ];
 const ratio = (a, b) => round(a / b, 2);
 console.log(`\nSwitchboard benchmark, ${results.date}, ${results.machine}\n`);

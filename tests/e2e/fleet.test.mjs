@@ -44,7 +44,7 @@ async function send(page, n, timeout = 30000) {
 
 /** The outcome text of each target row, by card key. */
 async function outcomes(page) {
-  return page.$$eval(`${dialog} tr.target`, (rows) => Object.fromEntries(rows.map((r) => [r.dataset.key, r.querySelector('.outcome').textContent])));
+  return page.$$eval(`${dialog} .plan-row.target`, (rows) => Object.fromEntries(rows.map((r) => [r.dataset.key, r.querySelector('.outcome').textContent])));
 }
 
 async function closeDialog(page) {
@@ -73,8 +73,8 @@ describe('bulk actions', () => {
       assert.equal(planned['refactor/amazon-bedrock'], 'Skipped: Already disabled.');
       assert.equal(planned['libredesk/openai'], 'Skipped: Libredesk has no enabled switch.');
       assert.equal(planned['respan/2'], 'Skipped: Respan has no enabled switch.');
-      const request = await page.textContent(`${dialog} tr[data-key="barndoor/${BD(1)}"] .request`);
-      assert.equal(request, `PUT /barndoor/api/llm-gateway/admin/providers/${BD(1)}\nAccept: application/json\nContent-Type: application/json\nAuthorization: Bearer ••••\n\n{\n  "enabled": false\n}`);
+      const request = await page.textContent(`${dialog} .plan-row[data-key="barndoor/${BD(1)}"] .request-text`);
+      assert.equal(request, `PUT /barndoor/api/llm-gateway/admin/providers/${BD(1)}\nAuthorization: Bearer ••••\n{"enabled":false}`);
       assert.equal(wire.length, 0, 'nothing is sent before the admin confirms');
       await noViolations(page, 'the plan');
       await send(page, 6);
@@ -129,11 +129,11 @@ describe('bulk actions', () => {
       await page.fill('#field-request_timeout_secs', '99999');
       await page.click(`${dialog} button:has-text("Review plan")`);
       assert.match(await page.textContent(`${dialog} .field-error`), /3600/);
-      assert.equal(await page.locator(`${dialog} table.plan`).count(), 0, 'an invalid value gets no plan');
+      assert.equal(await page.locator(`${dialog} .plan`).count(), 0, 'an invalid value gets no plan');
       await noViolations(page, 'the set-a-field form');
       await inherit.check();
       await page.click(`${dialog} button:has-text("Review plan")`);
-      await page.waitForSelector(`${dialog} table.plan`);
+      await page.waitForSelector(`${dialog} .plan`);
       const planned = await outcomes(page);
       assert.equal(planned[`barndoor/${BD(2)}`], 'Skipped: Already has this value.');
       await send(page, 2);
@@ -158,7 +158,7 @@ describe('bulk actions', () => {
       await page.getByLabel('New API key', { exact: true }).fill(CANARY);
       assert.ok(await page.getByText('Detach the 1 selected provider that uses a shared connection').isVisible());
       await page.click(`${dialog} button:has-text("Review plan")`);
-      await page.waitForSelector(`${dialog} table.plan`);
+      await page.waitForSelector(`${dialog} .plan`);
       const planned = await outcomes(page);
       assert.equal(planned[`barndoor/${BD(1)}`], 'Skipped: Uses a shared connection; not detached for a direct key.');
       assert.match(planned['respan/2'], /^Skipped: Managed by Respan/);
@@ -220,7 +220,7 @@ describe('bulk actions', () => {
       await page.waitForFunction(() => /^[4-9] done/.test(document.querySelector('.run-counts')?.textContent ?? ''));
       await page.click(`${dialog} button:has-text("Pause")`);
       await page.waitForSelector(`${dialog} button:has-text("Resume")`);
-      await page.waitForFunction(() => / 0 remaining|paused/.test(document.querySelector('.run-counts').textContent) && !document.querySelector('tr.target.sending'));
+      await page.waitForFunction(() => / 0 remaining|paused/.test(document.querySelector('.run-counts').textContent) && !document.querySelector('.plan-row.target.sending'));
       const paused = sandbox.query('SELECT count(*) AS n FROM barndoor_providers WHERE enabled = 0')[0].n;
       await page.waitForTimeout(800);
       assert.equal(sandbox.query('SELECT count(*) AS n FROM barndoor_providers WHERE enabled = 0')[0].n, paused, 'nothing new is sent while paused');

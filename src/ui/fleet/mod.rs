@@ -116,7 +116,7 @@ pub fn FleetDialog(
         })
     };
     view! {
-        <Modal labelled_by="fleet-title" on_close=on_close>
+        <Modal labelled_by="fleet-title" on_close=on_close wide=true>
             <div class="dialog-head">
                 <h2 id="fleet-title">{heading}</h2>
                 <button type="button" class="icon" aria-label="Close" on:click=move |_| on_close.run(())>"✕"</button>

@@ -41,7 +41,15 @@ pub struct Run {
     ticker: StoredValue<Option<IntervalHandle>>,
     /// When a timer will wake the run (a connection waits for `Retry-After`).
     wake_at: StoredValue<Option<f64>>,
+    /// Outcomes not yet shown, and whether a redraw is due: the view follows the run a
+    /// few times a second, not once per target (a redraw per target is a layout, a paint
+    /// and a hover hit test per target: 1,000 of them in a big run).
+    unshown: StoredValue<Vec<(usize, Outcome)>>,
+    redraw_due: StoredValue<bool>,
 }
+
+/// How often the view catches up with the run, in ms.
+const REDRAW_MS: u64 = 100;
 
 fn now() -> f64 {
     js_sys::Date::now()
@@ -62,6 +70,8 @@ impl Run {
             elapsed: RwSignal::new(0.0),
             ticker: StoredValue::new(None),
             wake_at: StoredValue::new(None),
+            unshown: StoredValue::new(Vec::new()),
+            redraw_due: StoredValue::new(false),
         }
     }
 
@@ -163,9 +173,7 @@ impl Run {
             .flatten()
             .unwrap_or_default();
         for i in cancelled {
-            if let Some(cell) = self.row(i) {
-                cell.set(Outcome::Cancelled);
-            }
+            self.show(i, Outcome::Cancelled);
         }
         self.pump();
     }
@@ -217,6 +225,36 @@ impl Run {
                 Some(Next::Idle) | None => break,
             }
         }
+        self.redraw_soon();
+    }
+
+    /// Queues a row's new outcome for the next redraw.
+    fn show(&self, i: usize, outcome: Outcome) {
+        self.unshown.try_update_value(|u| u.push((i, outcome)));
+        self.redraw_soon();
+    }
+
+    fn redraw_soon(&self) {
+        if self.redraw_due.try_update_value(|d| std::mem::replace(d, true)) == Some(false) {
+            let run = *self;
+            set_timeout(move || run.redraw(), Duration::from_millis(REDRAW_MS));
+        }
+    }
+
+    /// Brings rows and counts up to date with the run.
+    fn redraw(&self) {
+        if self.redraw_due.try_set_value(false).is_some() {
+            return;
+        }
+        let unshown = self
+            .unshown
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        for (i, outcome) in unshown {
+            if let Some(cell) = self.row(i) {
+                cell.try_set(outcome);
+            }
+        }
         if let Some(p) = self
             .schedule
             .try_with_value(|s| s.as_ref().map(Schedule::progress))
@@ -235,9 +273,7 @@ impl Run {
             self.settle(i, Outcome::Failed("Nothing to send.".into()));
             return;
         };
-        if let Some(cell) = self.row(i) {
-            cell.set(Outcome::Sending);
-        }
+        self.show(i, Outcome::Sending);
         let run = *self;
         spawn_local(async move {
             let slow = move |e: &crate::model::ApiError| {
@@ -259,9 +295,7 @@ impl Run {
     fn settle(&self, i: usize, outcome: Outcome) {
         self.schedule
             .try_update_value(|s| s.iter_mut().for_each(|s| s.finish(i, outcome.clone())));
-        if let Some(cell) = self.row(i) {
-            let _ = cell.try_set(outcome);
-        }
+        self.show(i, outcome);
     }
 
     /// Wakes the run at `t` (ms) unless a timer already will, sooner.
@@ -294,6 +328,9 @@ impl Run {
             t.clear();
         }
         let _ = self.elapsed.try_set(now() - self.started_at.get_value());
+        // The last outcomes and the counts first, then "finished".
+        self.redraw_due.try_set_value(true);
+        self.redraw();
         let _ = self.state.try_set(RunState::Finished);
     }
 }
@@ -322,7 +359,7 @@ pub fn RunProgress(run: Run) -> impl IntoView {
                     format!(" Requests per connection: {per_conn}.")
                 };
                 format!(
-                    "{sends} {} to send, {} skipped. Nothing is sent until you confirm.{per_conn}",
+                    "{sends} {} to send, {} skipped. Nothing is sent until you confirm.{per_conn} Every request also carries Accept (and with a body, Content-Type): application/json.",
                     if sends == 1 { "update" } else { "updates" },
                     p.skipped
                 )

@@ -2,8 +2,7 @@
 //! secrets masked) or the reason it is skipped, and how it ended once the run goes.
 
 use super::run::Run;
-use crate::fleet::{Outcome, Step};
-use crate::ui::form::preview::request_text;
+use crate::fleet::Outcome;
 use leptos::prelude::*;
 
 /// One row's text, taken from the plan once.
@@ -42,41 +41,39 @@ pub fn TargetTable(run: Run) -> impl IntoView {
                     provider: t.provider_name.clone(),
                     id: t.provider_id.clone(),
                     connection: t.conn_name.clone(),
-                    request: match &t.step {
-                        Step::Send(u) => Some(request_text(&u.request, &u.change.masked_body())),
-                        Step::Skip(_) => None,
-                    },
+                    request: t.request_text(),
                 })
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default()
     };
+    // Rows of a grid, not a <table>: a table lays itself out again whole when one cell's
+    // text changes, 1,000 rows for every outcome; these rows are each contained. (Not
+    // `content-visibility: auto`: its per-row observers cost more each frame of a run
+    // than the rows they skip.) The ARIA roles keep it a table.
     view! {
         <div class="plan-scroll" role="region" aria-label="Targets" tabindex="0">
-            <table class="plan">
-                <thead><tr>
-                    <th scope="col">"Provider"</th><th scope="col">"Connection"</th>
-                    <th scope="col">"Request"</th><th scope="col">"Outcome"</th>
-                </tr></thead>
-                <tbody>
-                    {move || rows().into_iter().map(|r| {
-                        let cell = run.row(r.index);
-                        let cell = cell.map(RwSignal::from);
-                        let outcome = move || cell.map(|c| c.with(outcome_text)).unwrap_or(("queued", String::new()));
-                        view! {
-                            <tr class=move || format!("target {}", outcome().0) data-key=r.key>
-                                <th scope="row">{r.provider}<span class="target-id">{r.id}</span></th>
-                                <td>{r.connection}</td>
-                                <td>{match r.request {
-                                    Some(text) => view! { <pre class="request"><code>{text}</code></pre> }.into_any(),
-                                    None => view! { <span class="muted">"Not sent"</span> }.into_any(),
-                                }}</td>
-                                <td class="outcome">{move || outcome().1}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <div class="plan" role="table" aria-label="Targets of this action">
+                <div class="plan-row plan-head" role="row">
+                    <span role="columnheader">"Provider"</span><span role="columnheader">"Connection"</span>
+                    <span role="columnheader">"Request"</span><span role="columnheader">"Outcome"</span>
+                </div>
+                {move || rows().into_iter().map(|r| {
+                    let cell = run.row(r.index).map(RwSignal::from);
+                    let outcome = move || cell.map(|c| c.with(outcome_text)).unwrap_or(("queued", String::new()));
+                    view! {
+                        <div class=move || format!("plan-row target {}", outcome().0) role="row" data-key=r.key>
+                            <span role="rowheader" class="target-name">{r.provider}<span class="target-id">{r.id}</span></span>
+                            <span role="cell">{r.connection}</span>
+                            <span role="cell">{match r.request {
+                                Some(text) => view! { <code class="request-text">{text}</code> }.into_any(),
+                                None => view! { <span class="muted">"Not sent"</span> }.into_any(),
+                            }}</span>
+                            <span role="cell" class="outcome">{move || outcome().1}</span>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
         </div>
     }
 }
