@@ -227,6 +227,9 @@ mod tests {
             Some(json!({"api_key": "sk-canary", "connection_id": null}))
         );
         let shown = plan.targets[0].request_text().unwrap();
-        assert!(shown.ends_with(r#"{"api_key":"••••","connection_id":null}"#), "{shown}");
+        assert!(
+            shown.ends_with(r#"{"api_key":"••••","connection_id":null}"#),
+            "{shown}"
+        );
     }
 }

@@ -235,7 +235,11 @@ impl Run {
     }
 
     fn redraw_soon(&self) {
-        if self.redraw_due.try_update_value(|d| std::mem::replace(d, true)) == Some(false) {
+        if self
+            .redraw_due
+            .try_update_value(|d| std::mem::replace(d, true))
+            == Some(false)
+        {
             let run = *self;
             set_timeout(move || run.redraw(), Duration::from_millis(REDRAW_MS));
         }
