@@ -10,8 +10,10 @@ use switchboard::client::CallPolicy;
 use switchboard::model::{Draft, Field, FieldKind, SecretState};
 use switchboard::ui::card::ProviderCard;
 use switchboard::ui::cards::{Card, Listed, SaveStatus};
+use switchboard::ui::filters::{visible_cards, Filters};
 use switchboard::ui::form::EditDialog;
 use switchboard::ui::inputs::{FieldCtx, FieldInput};
+use switchboard::ui::selection::Selection;
 use switchboard::ui::store::Store;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -381,9 +383,10 @@ fn acme_store() -> Store {
 async fn a_fifth_dialect_renders_as_a_card_and_an_edit_form_and_plans_its_request() {
     let store = acme_store();
     let card = store.card("acme/r-7").expect("the relay's card");
+    let selection = Selection::new(store, visible_cards(store, Filters::new(String::new())));
     let host = mount_view(move || {
         view! {
-            <ProviderCard card=card store=store />
+            <ProviderCard card=card store=store selection=selection />
             <EditDialog store=store key=Arc::from("acme/r-7") />
         }
     });
@@ -446,9 +449,22 @@ async fn a_card_changes_in_place_when_its_status_or_provider_changes() {
     let store = acme_store();
     let card = store.card("acme/r-7").expect("the relay's card");
     let cell = card.clone();
-    let host = mount_view(move || view! { <ProviderCard card=card store=store /> });
+    let selection = Selection::new(store, visible_cards(store, Filters::new(String::new())));
+    let host =
+        mount_view(move || view! { <ProviderCard card=card store=store selection=selection /> });
     tick().await;
     let before = find(&host, ".card");
+    // Its checkbox is named after the provider and selects it, without opening the form.
+    let check = find(&host, ".card .card-select");
+    assert_eq!(
+        check.get_attribute("aria-label").as_deref(),
+        Some("Select Edge relay")
+    );
+    check.unchecked_ref::<web_sys::HtmlElement>().click();
+    tick().await;
+    assert_eq!(untrack(|| selection.count()), 1);
+    assert!(before.class_list().contains("selected"));
+    assert_eq!(store.editing.get_untracked(), None);
     cell.status.set(SaveStatus::Saving);
     tick().await;
     assert!(find(&host, ".card .status.saving").is_connected());
@@ -466,5 +482,10 @@ async fn a_card_changes_in_place_when_its_status_or_provider_changes() {
     assert!(
         text.contains("Renamed relay") && text.contains("Saved"),
         "{text}"
+    );
+    assert_eq!(
+        check.get_attribute("aria-label").as_deref(),
+        Some("Select Renamed relay"),
+        "the checkbox's name follows the provider"
     );
 }

@@ -32,15 +32,16 @@ impl Target {
 
     /// The request in three lines: method and path, the credential's header masked, the
     /// body with secrets masked. (Every request also carries `Accept` and, with a body,
-    /// `Content-Type`, both `application/json`.)
-    pub fn request_text(&self) -> Option<String> {
+    /// `Content-Type`, both `application/json`.) `path` turns the URL into the path shown:
+    /// a relative base URL resolves against the page, which only the shell knows.
+    pub fn request_text(&self, path: impl FnOnce(&str) -> String) -> Option<String> {
         let u = self.update()?;
         let body = serde_json::Value::Object(u.change.masked_body()).to_string();
         let auth = u.request.auth.masked_header().unwrap_or_default();
         Some(format!(
             "{} {}\n{auth}\n{body}",
             u.request.method.as_str(),
-            u.request.path()
+            path(&u.request.url)
         ))
     }
 
@@ -156,10 +157,10 @@ mod tests {
         assert_eq!(first.request.body, Some(json!({"enabled": false})));
         assert_eq!(plan.targets[0].key(), "barndoor/b1");
         assert_eq!(
-            plan.targets[0].request_text().unwrap(),
-            "PUT /barndoor/api/llm-gateway/admin/providers/b1\nAuthorization: Bearer ••••\n{\"enabled\":false}"
+            plan.targets[0].request_text(str::to_owned).unwrap(),
+            "PUT http://gw/barndoor/api/llm-gateway/admin/providers/b1\nAuthorization: Bearer ••••\n{\"enabled\":false}"
         );
-        assert_eq!(plan.targets[1].request_text(), None);
+        assert_eq!(plan.targets[1].request_text(str::to_owned), None);
         assert_eq!(plan.targets[1].step, Step::Skip("Already disabled.".into()));
         assert_eq!(
             plan.targets[2].step,
@@ -226,7 +227,7 @@ mod tests {
             u.request.body,
             Some(json!({"api_key": "sk-canary", "connection_id": null}))
         );
-        let shown = plan.targets[0].request_text().unwrap();
+        let shown = plan.targets[0].request_text(str::to_owned).unwrap();
         assert!(
             shown.ends_with(r#"{"api_key":"••••","connection_id":null}"#),
             "{shown}"

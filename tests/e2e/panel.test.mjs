@@ -399,7 +399,7 @@ describe('working in the panel', () => {
     await page.selectOption('.toolbar select >> nth=0', 'respan');
     await page.waitForFunction(() => [...document.querySelectorAll('.card[data-key]')].every((c) => c.dataset.key.startsWith('respan/')));
     await page.selectOption('.toolbar select >> nth=0', 'barndoor');
-    await page.selectOption('.toolbar select >> nth=1', 'off');
+    await page.selectOption('.toolbar select:has(option[value="off"])', 'off');
     const [{ n }] = sandbox.query('SELECT count(*) AS n FROM barndoor_providers WHERE enabled = 0');
     assert.ok(n >= 1);
     await page.waitForFunction((n) => document.querySelectorAll('.card[data-key]').length === n, n);

@@ -3,6 +3,7 @@
 
 use super::run::Run;
 use crate::fleet::Outcome;
+use crate::ui::form::preview::resolved_path;
 use leptos::prelude::*;
 
 /// One row's text, taken from the plan once.
@@ -41,7 +42,7 @@ pub fn TargetTable(run: Run) -> impl IntoView {
                     provider: t.provider_name.clone(),
                     id: t.provider_id.clone(),
                     connection: t.conn_name.clone(),
-                    request: t.request_text(),
+                    request: t.request_text(resolved_path),
                 })
                 .collect::<Vec<_>>()
         })

@@ -61,7 +61,7 @@ fn preview(update: &PlannedUpdate) -> AnyView {
 }
 
 /// The path the browser will request: relative base URLs resolve against the page.
-fn resolved_path(url: &str) -> String {
+pub fn resolved_path(url: &str) -> String {
     web_sys::window()
         .and_then(|w| w.location().href().ok())
         .and_then(|base| web_sys::Url::new_with_base(url, &base).ok())
