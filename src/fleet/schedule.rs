@@ -317,6 +317,7 @@ mod tests {
     use crate::dialect::testkit::conn;
     use crate::dialect::{barndoor::Barndoor, refactor::Refactor, Dialect};
     use crate::fleet::Action;
+    #[cfg(not(target_arch = "wasm32"))]
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -449,6 +450,8 @@ mod tests {
         assert_eq!(Progress::default().eta_ms(5.0), None);
     }
 
+    // proptest is a host dev-dependency: the wasm build of these tests leaves it out.
+    #[cfg(not(target_arch = "wasm32"))]
     proptest! {
         /// Whatever order answers come in, a run never exceeds the limit on any connection,
         /// starts each sendable target exactly once, and ends with every target settled.

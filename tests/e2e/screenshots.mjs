@@ -1,11 +1,12 @@
-// Makes the README's screenshots: grid and open form, light and dark, at 1280 and 360 px.
+// Makes the README's screenshots: grid and open form, light and dark, at 1280 and 360 px,
+// and a bulk action's plan and its run in progress.
 // Usage: SANDBOX=target/debug/switchboard-sandbox DIST=dist node tests/e2e/screenshots.mjs
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { launch, openCard, openPanel, startSandbox } from './harness.mjs';
 
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs');
-const sandbox = await startSandbox();
+const sandbox = await startSandbox({ args: ['--fault-control', '--quiet'] });
 const browser = await launch();
 try {
   for (const theme of ['light', 'dark']) {
@@ -25,6 +26,19 @@ try {
       await context.close();
     }
   }
+  // A bulk disable across gateways: its plan, then its run with Barndoor answering slowly.
+  const { page, context } = await openPanel(browser, sandbox.url, { width: 1280, height: 900 });
+  await page.click('.toolbar button:has-text("Select all")');
+  await page.click('.selection-bar button:has-text("Disable")');
+  await page.waitForSelector('[role=dialog] .plan');
+  await page.screenshot({ path: join(out, 'bulk-plan.png') });
+  await sandbox.faults([{ method: 'PUT', path: '/barndoor/', kind: 'latency', ms: 4000, times: null }]);
+  await page.click('[role=dialog] button.primary');
+  await page.waitForFunction(() => /^3 done/.test(document.querySelector('.run-counts')?.textContent ?? ''));
+  await page.waitForTimeout(1200);
+  await page.screenshot({ path: join(out, 'bulk-run.png') });
+  await sandbox.faults([]);
+  await context.close();
 } finally {
   await browser.close();
   await sandbox.stop();
