@@ -313,6 +313,25 @@ describe('bulk actions', () => {
     }
   });
 
+  it('asks before the tab closes during a run', async () => {
+    const sandbox = await startSandbox({ args: ['--fault-control', '--quiet'] });
+    await sandbox.faults([{ method: 'PUT', path: '/refactor/', kind: 'latency', ms: 5000, times: null }]);
+    const { page, context } = await openPanel(browser, sandbox.url);
+    try {
+      await page.selectOption('select:has(option:text-is("All gateways"))', 'refactor');
+      await selectAllShown(page);
+      await bulk(page, 'Disable');
+      await page.click(`${dialog} button.primary`);
+      await page.waitForSelector(`${dialog} .plan-row.target.sending`);
+      const asked = page.waitForEvent('dialog');
+      await page.close({ runBeforeUnload: true });
+      assert.equal((await asked).type(), 'beforeunload');
+    } finally {
+      await context.close();
+      await sandbox.stop();
+    }
+  });
+
   it('selects with the keyboard and Shift ranges, and the selection survives filtering', async () => {
     const sandbox = await startSandbox();
     const { page, context } = await openPanel(browser, sandbox.url);
