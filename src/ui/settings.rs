@@ -63,12 +63,28 @@ impl CredentialInputs {
 }
 
 /// The credential inputs for a gateway: its schemes, then key and secret as they need.
+/// `of` names the connection in each control's name ("Token for Respan (prod)"): the view
+/// lists several connections, and each control must say which one it acts on.
 #[component]
 fn Credential(
     gateway: Signal<Gateway>,
     inputs: CredentialInputs,
+    of: String,
     #[prop(optional)] placeholder: &'static str,
 ) -> impl IntoView {
+    let named = {
+        let of = of.clone();
+        move |what: &str| format!("{what} for {of}")
+    };
+    let scheme_name = named("Authorization");
+    let key_name = named("API key");
+    let secret_name = move || {
+        named(if inputs.scheme.get().is_pair() {
+            "API secret"
+        } else {
+            "Token"
+        })
+    };
     let schemes = move || gateway.get().auth_schemes();
     let pair = move || inputs.scheme.get().is_pair();
     let pick = move |ev: leptos::ev::Event| {
@@ -80,17 +96,17 @@ fn Credential(
     view! {
         <Show when=move || { schemes().len() > 1 }>
             <label>"Authorization"
-                <select on:change=pick prop:value=move || inputs.scheme.get().label()>
+                <select aria-label=scheme_name.clone() on:change=pick prop:value=move || inputs.scheme.get().label()>
                     {move || schemes().iter().map(|s| view! { <option value=s.label()>{s.label()}</option> }).collect_view()}
                 </select>
             </label>
         </Show>
         <Show when=pair>
-            <label>"API key"<input type="text" autocomplete="off" prop:value=move || inputs.key.get()
+            <label>"API key"<input type="text" autocomplete="off" aria-label=key_name.clone() prop:value=move || inputs.key.get()
                 on:input=move |ev| inputs.key.set(event_target_value(&ev)) /></label>
         </Show>
         <label>{move || if pair() { "API secret" } else { "Token" }}
-            <input type="password" autocomplete="new-password" placeholder=placeholder
+            <input type="password" autocomplete="new-password" placeholder=placeholder aria-label=secret_name
                 prop:value=move || inputs.secret.get() on:input=move |ev| inputs.secret.set(event_target_value(&ev)) />
         </label>
     }
@@ -139,11 +155,11 @@ fn ConnectionRow(store: Store, idx: usize, conn: Connection) -> impl IntoView {
     view! {
         <fieldset class="conn-row">
             <legend>{conn.name.clone()}" ("{gateway.label()}")"</legend>
-            <label>"Base URL"<input type="url" prop:value=move || base.get() on:input=move |ev| base.set(event_target_value(&ev)) /></label>
-            <Credential gateway=Signal::stored(gateway) inputs=inputs
+            <label>"Base URL"<input type="url" aria-label=format!("Base URL of {}", conn.name) prop:value=move || base.get() on:input=move |ev| base.set(event_target_value(&ev)) /></label>
+            <Credential gateway=Signal::stored(gateway) inputs=inputs of=conn.name.clone()
                 placeholder=if conn.auth.is_set() { "set; type to replace" } else { "not set" } />
             <div class="conn-actions">
-                <button type="button" on:click=apply>"Apply and reload"</button>
+                <button type="button" aria-label=format!("Apply and reload {}", conn.name) on:click=apply>"Apply and reload"</button>
                 <button type="button" class="danger" aria-label=format!("Remove {}", conn.name) on:click=remove>"Remove"</button>
             </div>
         </fieldset>
@@ -215,14 +231,14 @@ fn AddConnection(store: Store) -> impl IntoView {
     view! {
         <fieldset class="conn-row">
             <legend>"Add a connection"</legend>
-            <label>"Name"<input type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) /></label>
+            <label>"Name"<input type="text" aria-label="Name of the new connection" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) /></label>
             <label>"Gateway"
-                <select on:change=pick_gateway>
+                <select aria-label="Gateway of the new connection" on:change=pick_gateway>
                     {GATEWAYS.iter().map(|g| view! { <option value=g.slug()>{g.label()}</option> }).collect_view()}
                 </select>
             </label>
-            <label>"Base URL"<input type="url" placeholder="https://gateway.example.com" prop:value=move || base.get() on:input=move |ev| base.set(event_target_value(&ev)) /></label>
-            <Credential gateway=gateway.into() inputs=inputs />
+            <label>"Base URL"<input type="url" aria-label="Base URL of the new connection" placeholder="https://gateway.example.com" prop:value=move || base.get() on:input=move |ev| base.set(event_target_value(&ev)) /></label>
+            <Credential gateway=gateway.into() inputs=inputs of="the new connection".to_owned() />
             <p class="field-error" role="alert">{move || problem.get()}</p>
             <button type="button" on:click=add>"Add and load"</button>
         </fieldset>

@@ -1,5 +1,7 @@
 // Accessibility: axe-core finds nothing to report on the grid, an open form of every
-// gateway, and the Connections view, in both themes and at desktop and phone widths.
+// gateway, the Connections view and the bulk-action views, in both themes and at desktop
+// and phone widths, nor in forced-colors mode; controls' edges meet 3:1; every control of
+// every dialog is reached by the keyboard and named.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { axeViolations, launch, openCard, openPanel, startSandbox } from './harness.mjs';
@@ -45,6 +47,19 @@ for (const theme of ['light', 'dark']) {
         await page.click('button:has-text("Connections")');
         await page.waitForSelector('[role=dialog]');
         assert.deepEqual(await axeViolations(page), [], 'Connections view');
+        await page.keyboard.press('Escape');
+        await page.waitForSelector('[role=dialog]', { state: 'detached' });
+        // The bulk views: the selection bar, a plan, and the two forms that come before one.
+        await page.click('.toolbar button:has-text("Select all")');
+        await page.waitForSelector('.selection-bar');
+        assert.deepEqual(await axeViolations(page), [], 'selection bar');
+        for (const action of ['Disable', 'Rotate key', 'Set a field']) {
+          await page.click(`.selection-bar button:has-text("${action}")`);
+          await page.waitForSelector('[role=dialog]');
+          assert.deepEqual(await axeViolations(page), [], `bulk ${action}`);
+          await page.keyboard.press('Escape');
+          await page.waitForSelector('[role=dialog]', { state: 'detached' });
+        }
         await context.close();
       });
     });
@@ -118,5 +133,90 @@ describe('the keyboard through a long list', () => {
       await context.close();
       await big.stop();
     }
+  });
+});
+
+describe('forced colors (Windows high contrast)', () => {
+  it('keeps every part visible and passes axe', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    const pill = () => page.$eval('.card .pill', (el) => getComputedStyle(el).borderTopStyle);
+    assert.equal(await pill(), 'none', 'pills need no border in normal colours');
+    await page.emulateMedia({ forcedColors: 'active' });
+    // Backgrounds are dropped in forced colours: the pill keeps a border to stay a pill.
+    assert.equal(await pill(), 'solid');
+    await page.focus('.card[data-key]');
+    assert.equal(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'solid', 'focus shows');
+    assert.deepEqual(await axeViolations(page), [], 'grid');
+    await openCard(page, FORMS[2]);
+    assert.equal(await page.$eval('[role=dialog]', (el) => getComputedStyle(el).borderTopStyle), 'solid', 'the dialog keeps its edge');
+    assert.deepEqual(await axeViolations(page), [], 'form');
+    await context.close();
+  });
+});
+
+describe('the edges of controls', () => {
+  it('meet 3:1 against what is behind them, in both themes', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    for (const theme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.click('.toolbar button:has-text("Select all")');
+      const low = await page.evaluate(() => {
+        const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+        const lum = ([r, g, b]) => {
+          const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+        const behind = (el) => {
+          for (let e = el.parentElement; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+          }
+          return [255, 255, 255];
+        };
+        const found = [];
+        const controls = document.querySelectorAll('.toolbar input, .toolbar select, .toolbar button, .topbar button, .selection-bar button:not(.link), .card-edit');
+        for (const el of controls) {
+          const edge = rgb(getComputedStyle(el).borderTopColor).slice(0, 3);
+          const r = ratio(edge, behind(el));
+          if (r < 3) found.push(`${el.tagName.toLowerCase()} "${el.textContent || el.getAttribute('placeholder')}": ${r.toFixed(2)}`);
+        }
+        if (!controls.length) found.push('no controls found');
+        return found;
+      });
+      assert.deepEqual(low, [], `${theme}: controls whose edge is below 3:1`);
+      await page.click('.selection-bar button:has-text("Clear selection")');
+    }
+    await context.close();
+  });
+});
+
+describe('the Connections view by keyboard alone', () => {
+  it('opens with Enter, keeps Tab inside, names every control, closes with Escape', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    await page.focus('button:has-text("Connections")');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[role=dialog]');
+    const controls = await page.evaluate(() => [...document.querySelectorAll(
+      '[role=dialog] button:not([disabled]), [role=dialog] input:not([disabled]), [role=dialog] select:not([disabled]), [role=dialog] textarea:not([disabled]), [role=dialog] summary',
+    )].map((el, i) => { el.dataset.probe = String(i); return i; }));
+    assert.ok(controls.length > 5, `controls: ${controls.length}`);
+    const reached = new Set();
+    for (let i = 0; i < controls.length * 2 + 2; i++) {
+      await page.keyboard.press('Tab');
+      const probe = await page.evaluate(() => document.activeElement?.dataset?.probe);
+      assert.ok(probe !== undefined, 'Tab stays inside the Connections view');
+      reached.add(Number(probe));
+    }
+    assert.equal(reached.size, controls.length, `every control is reached by Tab: ${[...reached].join(",")}`);
+    const snapshot = await page.locator('[role=dialog]').ariaSnapshot();
+    const named = [...snapshot.matchAll(/^\s*- (button|textbox|checkbox|switch|combobox|spinbutton)(?: "([^"]*)")?/gm)];
+    assert.ok(named.every((m) => m[2]), `a control without a name in\n${snapshot}`);
+    const names = named.map((m) => `${m[1]} ${m[2]}`);
+    assert.equal(new Set(names).size, names.length, `two controls share a name: ${names.join(' | ')}`);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[role=dialog]', { state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Connections', 'focus returns to the opener');
+    await context.close();
   });
 });

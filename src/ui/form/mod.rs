@@ -24,14 +24,21 @@ pub fn EditDialog(store: Store, key: Arc<str>) -> impl IntoView {
         return view! { <p class="empty">"This provider is no longer listed."</p> }.into_any();
     };
     let conn = form.connection.get_value();
-    let (title, kind, notice) = form.listed.with_untracked(|l| {
+    let (title, kind, notice, id) = form.listed.with_untracked(|l| {
         let p = &l.provider;
         (
             format!("Edit {}", p.name),
             p.kind.clone(),
             conn.gateway.notice(p),
+            p.id.clone(),
         )
     });
+    // The card cuts long ids; here it is whole, selectable, and one click from the clipboard.
+    let copied = RwSignal::new(None::<bool>);
+    let copy_id = {
+        let id = id.clone();
+        move |_| copied.set(Some(crate::ui::dom::copy_text(&id)))
+    };
     let on_key = Callback::new(move |ev: KeyboardEvent| {
         let save = (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s");
         if save {
@@ -46,6 +53,14 @@ pub fn EditDialog(store: Store, key: Arc<str>) -> impl IntoView {
                 <div>
                     <h2 id="dialog-title">{title}</h2>
                     <p class="card-sub">{conn.gateway.label()}" · "{kind}" · "{conn.name.clone()}</p>
+                    <p class="provider-id">"Id "<code>{id}</code>
+                        <button type="button" class="link" on:click=copy_id>"Copy id"</button>
+                        <span class="muted" aria-live="polite">{move || match copied.get() {
+                            Some(true) => "Copied.",
+                            Some(false) => "The browser refused the clipboard; select the id instead.",
+                            None => "",
+                        }}</span>
+                    </p>
                 </div>
                 <button type="button" class="icon" aria-label="Close" on:click=move |_| form.close()>"✕"</button>
             </div>
