@@ -4,11 +4,10 @@
 use super::confirm::ConfirmDialog;
 use super::embed;
 use super::filters::{visible_cards, Filters, Toolbar};
-use super::fleet::{FleetDialog, Intent, SelectionBar};
-use super::form::EditDialog;
+use super::fleet::{Intent, SelectionBar};
 use super::grid::Grid;
+use super::lazy;
 use super::selection::Selection;
-use super::settings::Settings;
 use super::store::{LoadState, SavedEvent, Store};
 use super::toast::Toasts;
 use crate::config::{self, Theme};
@@ -193,6 +192,16 @@ pub fn Panel(
             super::dom::remove_boot_text();
         }
     });
+    // Once every connection has answered, the views that load on first use are fetched
+    // while the browser has nothing else to do, so opening one waits for nothing.
+    let prefetched = StoredValue::new(false);
+    Effect::new(move |_| {
+        let loaded = store.loads.with(|l| !l.contains(&LoadState::Loading));
+        if loaded && !prefetched.get_value() {
+            prefetched.set_value(true);
+            request_idle_callback(lazy::prefetch);
+        }
+    });
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let typing = ev
             .target()
@@ -225,9 +234,9 @@ pub fn Panel(
             <main class="main">
                 <Grid store=store visible=visible selection=selection embed=embed />
             </main>
-            {move || bulk.get().is_some().then(|| view! { <FleetDialog store=store selection=selection intent=bulk /> })}
-            {move || store.editing.get().map(|key| view! { <EditDialog store=store key=key /> })}
-            <Show when=move || settings_open.get()><Settings store=store open=settings_open /></Show>
+            {move || bulk.get().is_some().then(|| lazy::bulk(store, selection, bulk))}
+            {move || store.editing.get().map(|key| lazy::edit(store, key))}
+            {move || settings_open.get().then(|| lazy::connections(store, settings_open))}
             <ConfirmDialog store=store />
             <Toasts store=store />
         </div>

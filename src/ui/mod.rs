@@ -12,6 +12,7 @@ pub mod fleet;
 pub mod form;
 pub mod grid;
 pub mod inputs;
+pub mod lazy;
 pub mod modal;
 pub mod selection;
 pub mod settings;
