@@ -205,6 +205,40 @@ async function saveOverhead(browser, url) {
   return { saves: SAVES, medianTotal: median(totals), medianOverhead: median(overheads), medianOverheadToPaint: median(painted) };
 }
 
+// Opening the first edit form, click to the frame that paints it: with the form's chunk
+// prefetched (what happens once the first screen is idle), and cold (the chunk requests
+// are held until the click, as if nothing had been prefetched). Median of LOADS each.
+async function formOpen(browser, url, cold) {
+  const times = [];
+  for (let i = 0; i < LOADS; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const held = [];
+    if (cold) await context.route(/\/(split_|chunk_)[^/]*\.wasm$/, (r) => held.push(r));
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => performance.getEntriesByName('switchboard:loaded').length);
+    if (!cold) {
+      await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/split_edit_form-')));
+      await page.waitForTimeout(300);
+    }
+    const shown = page.evaluate(() => new Promise((resolve) => {
+      const t0 = performance.now();
+      const obs = new MutationObserver(() => {
+        if (document.querySelector('[role=dialog] #dialog-title')) {
+          obs.disconnect();
+          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+        }
+      });
+      obs.observe(document.body, { subtree: true, childList: true });
+      document.querySelector('.card[data-key]').click();
+    }));
+    if (cold) { await page.waitForTimeout(0); for (const r of held.splice(0)) await r.continue(); await context.unroute(/\/(split_|chunk_)[^/]*\.wasm$/); }
+    times.push(await shown);
+    await context.close();
+  }
+  return { median: median(times), runs: times };
+}
+
 // A bulk run: disable every enabled Barndoor provider of a 1,500-provider gateway (1,000
 // of them; the rest are already off, planned as skips) with the default 4 in flight.
 // Wall time from "Send" to the run's last outcome, against the ideal: the server's time
@@ -317,6 +351,16 @@ for n in z.namelist():
 }
 
 const browser = await launch(['--enable-precise-memory-info']);
+if (process.argv.includes('--form')) {
+  // Only the form-open times: `./x bench --form`.
+  const sb = await startSandbox({ seed: '100', args: ['--quiet'] });
+  const warm = await formOpen(browser, sb.url, false);
+  const cold = await formOpen(browser, sb.url, true);
+  await sb.stop();
+  await browser.close();
+  console.log(`first edit form, click to paint (median of ${LOADS}): prefetched ${round(warm.median)} ms, cold ${round(cold.median)} ms`);
+  process.exit(0);
+}
 if (process.argv.includes('--bulk')) {
   // Only the bulk run: `./x bench --bulk`.
   const B = await bulkRun(browser);
@@ -333,6 +377,7 @@ for (const n of sizes) {
     r.switchboard.transfer = await transfer(browser, sb.url, 'card');
     r.floor.transfer = await transfer(browser, floor.url, 'card');
     r.switchboard.save = await saveOverhead(browser, sb.url);
+    r.switchboard.formOpen = { prefetched: await formOpen(browser, sb.url, false), cold: await formOpen(browser, sb.url, true) };
   }
   const loads = await pageLoadTimes(browser, { switchboard: sb.url, floor: floor.url });
   r.switchboard.load = loads.switchboard;
@@ -369,6 +414,7 @@ const rows = [
   [`scroll 3 s, N=${sizes[1]}: long tasks > 50 ms, dropped frames`, `${L.scroll.longTasks}, ${L.scroll.dropped}`, `${LF.scroll.longTasks}, ${LF.scroll.dropped}`, '0 long tasks'],
   [`save overhead (median of ${SAVES}): click → card shows success, minus server time (total)`, `${round(S.save.medianOverhead)} ms (${round(S.save.medianTotal)} ms)`, '', '≤ 5 ms'],
   ['save overhead to the next painted frame', `${round(S.save.medianOverheadToPaint)} ms`, '', ''],
+  [`first edit form, click to paint, chunk prefetched / cold (median of ${LOADS})`, `${round(S.formOpen.prefetched.median)} / ${round(S.formOpen.cold.median)} ms`, '', '≤ 50 / 150 ms'],
   [`memory, N=${sizes[1]} (JS heap + wasm)`, `${L.memory.totalMB} MB`, `${LF.memory.totalMB} MB`, '≤ 64 MB'],
   [`bulk disable of ${B.sends} Barndoor providers, 4 in flight: wall time (ideal: server time ÷ 4, over ${B.requests} requests)`, `${round(B.wall / 1000, 2)} s (${round(B.ideal / 1000, 2)} s, ${round(B.ratio, 2)}×)`, '', ''],
   ['bulk run against a bare fetch loop of the same requests, 4 at a time', `${round(B.floorRatio, 2)}×`, `${round(B.floorMs / 1000, 2)} s`, ''],

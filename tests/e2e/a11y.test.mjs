@@ -115,7 +115,9 @@ describe('the keyboard through a long list', () => {
       let at = 1;
       for (;;) {
         await page.keyboard.press('ArrowDown');
-        const moved = await page.waitForFunction((prev) => Number(document.activeElement?.getAttribute('aria-posinset')) !== prev, at, { timeout: 1000 })
+        // A generous wait: the end of the list is known only by focus no longer moving, and a
+        // busy moment (the idle prefetch of the lazy views compiling) must not look like it.
+        const moved = await page.waitForFunction((prev) => Number(document.activeElement?.getAttribute('aria-posinset')) !== prev, at, { timeout: 3000 })
           .then(() => true, () => false);
         if (!moved) break;
         const next = await place();
