@@ -39,4 +39,8 @@ for (const [file, body] of [[`${name}.js`, js], [`${name}_bg.wasm`, wasm]]) {
   if (!link.test(html)) throw new Error(`index.html has no integrity for ${file}`);
   html = html.replace(link, `$1${sri(body)}$2`);
 }
+// The main module imports the loader: fetch it beside the main module, not after it.
+const preload = `<link rel="modulepreload" href="./${loaderName}" crossorigin="anonymous" integrity="${sri(loader)}">`;
+html = html.replace(/(<link rel="modulepreload"[^>]*>)/, `$1${preload}`);
+if (!html.includes(preload)) throw new Error('index.html has no modulepreload to put the loader beside');
 writeFileSync(indexPath, html);

@@ -182,19 +182,36 @@ pub fn visible_cards(store: Store, filters: Filters) -> Memo<Vec<usize>> {
     })
 }
 
-/// Every vendor among the providers, once each, sorted.
-fn vendors(store: Store) -> Memo<Vec<String>> {
+/// The vendor filter offers at most this many vendors, the most common ones: a gateway
+/// whose vendor field is really a per-provider id (Respan's `provider_id`) would otherwise
+/// put thousands of options in the list. The rest are found by search, which reads vendors.
+const VENDOR_CHOICES: usize = 100;
+
+/// The vendors the filter offers (sorted by name) and how many others there are.
+fn vendors(store: Store) -> Memo<(Vec<String>, usize)> {
     Memo::new(move |_| {
         store.contents.track();
         store.cards.with(|set| {
-            let mut all: Vec<String> = Vec::new();
+            let mut counts: rustc_hash::FxHashMap<String, usize> = Default::default();
             for card in set.all() {
                 let l = card.listed.read_untracked();
-                if let Err(at) = all.binary_search(&l.provider.kind) {
-                    all.insert(at, l.provider.kind.clone());
+                match counts.get_mut(&l.provider.kind) {
+                    Some(n) => *n += 1,
+                    None => {
+                        counts.insert(l.provider.kind.clone(), 1);
+                    }
                 }
             }
-            all
+            let mut all: Vec<(String, usize)> = counts.into_iter().collect();
+            all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let more = all.len().saturating_sub(VENDOR_CHOICES);
+            let mut shown: Vec<String> = all
+                .into_iter()
+                .take(VENDOR_CHOICES)
+                .map(|(v, _)| v)
+                .collect();
+            shown.sort();
+            (shown, more)
         })
     })
 }
@@ -250,7 +267,11 @@ pub fn Toolbar(
                         filters.vendor.set((!v.is_empty()).then_some(v));
                     }>
                     <option value="">"All vendors"</option>
-                    {move || vendors.get().into_iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
+                    {move || {
+                        let (shown, more) = vendors.get();
+                        let rest = (more > 0).then(|| view! { <option value="" disabled=true>{format!("{more} more: find them by search")}</option> });
+                        (shown.into_iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view(), rest)
+                    }}
                 </select>
             </label>
             <ChoiceSelect label="State" signal=filters.state />

@@ -1,0 +1,37 @@
+// A/B of two builds: first card and first screen of two dist folders against one sandbox
+// (same data), loads interleaved, median of 9 each. For telling whether a change made the
+// first load slower on this noisy machine, where runs minutes apart differ by 30 %.
+// Usage: SANDBOX=target/release/switchboard-sandbox DIST=dist node bench/ab.mjs DIST_A DIST_B [N]
+import { launch, startSandbox } from '../tests/e2e/harness.mjs';
+const [a, b, n = '10000'] = process.argv.slice(2);
+const PROBE = () => {
+  window.__probe = {};
+  const painted = (key) => requestAnimationFrame(() => setTimeout(() => { window.__probe[key] ??= performance.now(); }, 0));
+  const check = () => {
+    if (!window.__probe.cardSeen && document.querySelector('.card[data-key]')) { window.__probe.cardSeen = true; painted('firstCard'); }
+    if (!window.__probe.screenSeen && performance.getEntriesByName('switchboard:loaded').length && document.querySelector('.card[data-key]')) { window.__probe.screenSeen = true; painted('firstScreen'); }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true });
+  const poll = () => { check(); if (!window.__probe.screenSeen) requestAnimationFrame(poll); };
+  requestAnimationFrame(poll);
+};
+const median = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[Math.floor((s.length - 1) / 2)]; };
+const sa = await startSandbox({ seed: n, args: ['--quiet'], dist: a });
+const sb = await startSandbox({ seed: n, args: ['--quiet', '--db', sa.db], dist: b });
+const browser = await launch();
+const res = { a: { c: [], s: [] }, b: { c: [], s: [] } };
+for (let i = 0; i < 9; i++) {
+  for (const [k, url] of i % 2 ? [['b', sb.url], ['a', sa.url]] : [['a', sa.url], ['b', sb.url]]) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await ctx.addInitScript(PROBE);
+    const p = await ctx.newPage();
+    await p.goto(url);
+    await p.waitForFunction(() => window.__probe.firstScreen, null, { timeout: 60000 });
+    const r = await p.evaluate(() => window.__probe);
+    res[k].c.push(r.firstCard); res[k].s.push(r.firstScreen);
+    await ctx.close();
+  }
+}
+console.log(`N=${n} A (${a}): first card ${median(res.a.c).toFixed(1)} ms, first screen ${median(res.a.s).toFixed(1)} ms`);
+console.log(`N=${n} B (${b}): first card ${median(res.b.c).toFixed(1)} ms, first screen ${median(res.b.s).toFixed(1)} ms`);
+await browser.close(); await sb.stop(); await sa.stop();
