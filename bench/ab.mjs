@@ -3,18 +3,8 @@
 // first load slower on this noisy machine, where runs minutes apart differ by 30 %.
 // Usage: SANDBOX=target/release/switchboard-sandbox DIST=dist node bench/ab.mjs DIST_A DIST_B [N]
 import { launch, startSandbox } from '../tests/e2e/harness.mjs';
+import { PROBE } from './probe.mjs';
 const [a, b, n = '10000'] = process.argv.slice(2);
-const PROBE = () => {
-  window.__probe = {};
-  const painted = (key) => requestAnimationFrame(() => setTimeout(() => { window.__probe[key] ??= performance.now(); }, 0));
-  const check = () => {
-    if (!window.__probe.cardSeen && document.querySelector('.card[data-key]')) { window.__probe.cardSeen = true; painted('firstCard'); }
-    if (!window.__probe.screenSeen && performance.getEntriesByName('switchboard:loaded').length && document.querySelector('.card[data-key]')) { window.__probe.screenSeen = true; painted('firstScreen'); }
-  };
-  new MutationObserver(check).observe(document, { subtree: true, childList: true });
-  const poll = () => { check(); if (!window.__probe.screenSeen) requestAnimationFrame(poll); };
-  requestAnimationFrame(poll);
-};
 const median = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[Math.floor((s.length - 1) / 2)]; };
 const sa = await startSandbox({ seed: n, args: ['--quiet'], dist: a });
 const sb = await startSandbox({ seed: n, args: ['--quiet', '--db', sa.db], dist: b });

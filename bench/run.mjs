@@ -10,6 +10,7 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { freePort, launch, startSandbox } from '../tests/e2e/harness.mjs';
+import { PROBE } from './probe.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'out');
@@ -26,22 +27,6 @@ const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 
-// Runs before any page script: records when the first card and the whole first screen
-// reach the screen (DOM change, then the frame that paints it), and keeps the wasm instance.
-const PROBE = () => {
-  window.__probe = {};
-  addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
-  const painted = (key) => requestAnimationFrame(() => setTimeout(() => { window.__probe[key] ??= performance.now(); }, 0));
-  const check = () => {
-    if (!window.__probe.cardSeen && document.querySelector('.card[data-key]')) { window.__probe.cardSeen = true; painted('firstCard'); }
-    if (!window.__probe.screenSeen && performance.getEntriesByName('switchboard:loaded').length && document.querySelector('.card[data-key]')) {
-      window.__probe.screenSeen = true; painted('firstScreen');
-    }
-  };
-  new MutationObserver(check).observe(document, { subtree: true, childList: true });
-  const poll = () => { check(); if (!window.__probe.screenSeen) requestAnimationFrame(poll); };
-  requestAnimationFrame(poll);
-};
 
 async function pageLoad(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

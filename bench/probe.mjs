@@ -1,0 +1,18 @@
+// Shared by the benchmark (run.mjs) and the A/B of builds (ab.mjs).
+
+// Runs before any page script: records when the first card and the whole first screen
+// reach the screen (DOM change, then the frame that paints it), and keeps the wasm instance.
+export const PROBE = () => {
+  window.__probe = {};
+  addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
+  const painted = (key) => requestAnimationFrame(() => setTimeout(() => { window.__probe[key] ??= performance.now(); }, 0));
+  const check = () => {
+    if (!window.__probe.cardSeen && document.querySelector('.card[data-key]')) { window.__probe.cardSeen = true; painted('firstCard'); }
+    if (!window.__probe.screenSeen && performance.getEntriesByName('switchboard:loaded').length && document.querySelector('.card[data-key]')) {
+      window.__probe.screenSeen = true; painted('firstScreen');
+    }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true });
+  const poll = () => { check(); if (!window.__probe.screenSeen) requestAnimationFrame(poll); };
+  requestAnimationFrame(poll);
+};
