@@ -51,15 +51,20 @@ impl Selection {
         self.count().saturating_sub(shown)
     }
 
-    /// The selected cards' keys, in the card set's order (untracked).
+    /// The selected cards' keys, connection by connection in the configuration's order
+    /// (within one, as they arrived), so a plan reads the same however the lists raced.
+    /// Untracked.
     pub fn keys(&self) -> Vec<Arc<str>> {
         self.keys.with_untracked(|k| {
             self.store.cards.with_untracked(|set| {
-                set.all()
+                let mut picked: Vec<(usize, Arc<str>)> = set
+                    .all()
                     .iter()
                     .filter(|c| k.contains(&c.key))
-                    .map(|c| c.key.clone())
-                    .collect()
+                    .map(|c| (c.conn, c.key.clone()))
+                    .collect();
+                picked.sort_by_key(|(conn, _)| *conn);
+                picked.into_iter().map(|(_, key)| key).collect()
             })
         })
     }
