@@ -357,6 +357,13 @@ describe('bulk actions', () => {
       await page.focus('.selection-bar button:has-text("Disable")');
       await page.keyboard.press('Enter');
       await page.waitForSelector(dialog);
+      // Tab goes round the dialog's controls and never reaches the page behind it.
+      const inside = [];
+      for (let i = 0; i < 8; i++) {
+        await page.keyboard.press('Tab');
+        inside.push(await page.evaluate(() => !!document.activeElement?.closest('[role=dialog]')));
+      }
+      assert.ok(inside.every(Boolean), `Tab left the bulk dialog: ${inside}`);
       await page.keyboard.press('Escape');
       await page.waitForSelector(dialog, { state: 'detached' });
       assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Disable');
