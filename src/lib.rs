@@ -7,6 +7,7 @@
 pub mod dialect;
 pub mod fleet;
 pub mod model;
+pub mod state;
 
 #[cfg(feature = "ui")]
 pub mod client;

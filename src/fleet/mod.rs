@@ -11,5 +11,5 @@ pub mod plan;
 pub mod schedule;
 
 pub use action::Action;
-pub use plan::{Plan, Step, Target};
+pub use plan::{Goal, Plan, Step, Target};
 pub use schedule::{clock, summary, Next, Outcome, Progress, Schedule};

@@ -2,7 +2,7 @@
 
 use super::action::Action;
 use crate::dialect::{Connection, Gateway};
-use crate::model::{PlannedUpdate, Provider};
+use crate::model::{Draft, PlannedUpdate, Provider};
 
 /// What happens to one target.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,11 +61,35 @@ pub struct Plan {
     pub targets: Vec<Target>,
 }
 
+/// What a plan is made of: a title, and for one provider the step it means there. A bulk
+/// [`Action`] is one; an imported state file is another. The run asks it again for each
+/// target when that target's turn comes, against the provider as its gateway has it then.
+pub trait Goal {
+    /// A short title for the plan: "Disable", "Apply state.json".
+    fn title(&self) -> String;
+
+    /// What this goal means for one provider: its request, or why it is skipped.
+    fn step(&self, conn: &Connection, provider: &Provider) -> Step;
+}
+
+impl Goal for Action {
+    fn title(&self) -> String {
+        Action::title(self)
+    }
+
+    fn step(&self, conn: &Connection, provider: &Provider) -> Step {
+        match self.draft(conn.gateway, provider) {
+            Ok(draft) => planned(conn, provider, &draft, self.unchanged()),
+            Err(why) => Step::Skip(why),
+        }
+    }
+}
+
 impl Plan {
-    /// Plans `action` over `targets`, each judged by its own dialect's rules against the
+    /// Plans `goal` over `targets`, each judged by its own dialect's rules against the
     /// provider as given.
-    pub fn build<'a>(
-        action: &Action,
+    pub fn build<'a, G: Goal + ?Sized>(
+        goal: &G,
         targets: impl IntoIterator<Item = (&'a Connection, &'a Provider)>,
     ) -> Plan {
         let targets = targets
@@ -76,11 +100,11 @@ impl Plan {
                 gateway: conn.gateway,
                 provider_id: provider.id.clone(),
                 provider_name: provider.name.clone(),
-                step: step(action, conn, provider),
+                step: goal.step(conn, provider),
             })
             .collect();
         Plan {
-            title: action.title(),
+            title: goal.title(),
             targets,
         }
     }
@@ -108,14 +132,11 @@ impl Plan {
     }
 }
 
-/// What `action` means for one provider: its request, or why it is skipped.
-pub fn step(action: &Action, conn: &Connection, provider: &Provider) -> Step {
-    let draft = match action.draft(conn.gateway, provider) {
-        Ok(d) => d,
-        Err(why) => return Step::Skip(why),
-    };
-    match conn.gateway.plan_update(conn, provider, &draft) {
-        Ok(update) if update.change.is_empty() => Step::Skip(action.unchanged().into()),
+/// The step a draft makes on one provider: its request, `unchanged` when it would change
+/// nothing, or the validation messages when it is invalid there.
+pub fn planned(conn: &Connection, provider: &Provider, draft: &Draft, unchanged: &str) -> Step {
+    match conn.gateway.plan_update(conn, provider, draft) {
+        Ok(update) if update.change.is_empty() => Step::Skip(unchanged.into()),
         Ok(update) => Step::Send(Box::new(update)),
         Err(errors) => Step::Skip(errors.into_values().collect::<Vec<_>>().join(" ")),
     }

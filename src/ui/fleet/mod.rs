@@ -12,7 +12,7 @@ pub use bar::SelectionBar;
 use super::modal::Modal;
 use super::selection::Selection;
 use super::store::Store;
-use crate::fleet::{Action, Plan};
+use crate::fleet::{Action, Goal, Plan};
 use compose::{RotateKeyForm, SetFieldForm};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -127,7 +127,7 @@ pub fn FleetDialog(
                 <TargetTable run=run />
                 <RunControls run=run
                     on_back=composed.then_some(Callback::new(move |()| { run.clear(); composing.set(true); }))
-                    on_send=Callback::new(move |()| run.start(action.get_value()))
+                    on_send=Callback::new(move |()| run.start(action.get_value().map(|a| Arc::new(a) as _)))
                     on_retry=retry on_close=on_close />
             </Show>
         </Modal>
@@ -135,13 +135,13 @@ pub fn FleetDialog(
     .into_any()
 }
 
-/// The plan of `action` over the cards with these keys, each against its provider as the
+/// The plan of `goal` over the cards with these keys, each against its provider as the
 /// panel holds it now. Cards gone since they were selected are left out.
-fn plan_for(store: Store, action: &Action, keys: &[Arc<str>]) -> Plan {
+pub(crate) fn plan_for(store: Store, goal: &dyn Goal, keys: &[Arc<str>]) -> Plan {
     let pairs: Vec<_> = keys
         .iter()
         .filter_map(|k| store.card_and_connection(k).ok())
         .map(|(card, conn)| (conn, card.listed.with_untracked(|l| l.provider.clone())))
         .collect();
-    Plan::build(action, pairs.iter().map(|(c, p)| (c, p)))
+    Plan::build(goal, pairs.iter().map(|(c, p)| (c, p)))
 }

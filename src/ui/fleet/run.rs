@@ -1,8 +1,7 @@
 //! The browser's side of a bulk run: it asks the [`Schedule`] what to send next, sends it
 //! through the store (turns, stale check, retry policy, card status), and shows progress.
 
-use crate::fleet::plan::step;
-use crate::fleet::{clock, summary, Action, Next, Outcome, Plan, Progress, Schedule};
+use crate::fleet::{clock, summary, Goal, Next, Outcome, Plan, Progress, Schedule};
 use crate::ui::store::Store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,13 +21,13 @@ pub enum RunState {
 }
 
 /// One run of one plan. `Copy`: arena handles, dropped with the dialog (the new key in
-/// the action with them).
+/// the goal with them).
 #[derive(Clone, Copy)]
 pub struct Run {
     store: Store,
     plan: StoredValue<Option<Plan>>,
     schedule: StoredValue<Option<Schedule>>,
-    action: StoredValue<Option<Action>>,
+    goal: StoredValue<Option<Arc<dyn Goal + Send + Sync>>>,
     /// Each target's outcome as its row shows it. Reference-counted cells, not arena
     /// ones: a plan made from a click belongs to no component that could drop them.
     rows: StoredValue<Vec<ArcRwSignal<Outcome>>>,
@@ -61,7 +60,7 @@ impl Run {
             store,
             plan: StoredValue::new(None),
             schedule: StoredValue::new(None),
-            action: StoredValue::new(None),
+            goal: StoredValue::new(None),
             rows: StoredValue::new(Vec::new()),
             generation: RwSignal::new(0),
             state: RwSignal::new(RunState::Empty),
@@ -122,13 +121,13 @@ impl Run {
         )
     }
 
-    /// Sends the plan with `action` (which re-plans each target against the provider
+    /// Sends the plan with `goal` (which plans each target again against the provider
     /// as its gateway has it when its turn comes).
-    pub fn start(&self, action: Option<Action>) {
+    pub fn start(&self, goal: Option<Arc<dyn Goal + Send + Sync>>) {
         if self.state.get_untracked() != RunState::Planned {
             return;
         }
-        self.action.set_value(action);
+        self.goal.set_value(goal);
         self.started_at.set_value(now());
         self.state.set(RunState::Running);
         let run = *self;
@@ -269,10 +268,10 @@ impl Run {
     }
 
     fn send(&self, i: usize) {
-        let (Some(key), Some(action)) = (
+        let (Some(key), Some(goal)) = (
             self.with_plan(|p| p.targets.get(i).map(|t| t.key()))
                 .flatten(),
-            self.action.get_value(),
+            self.goal.get_value(),
         ) else {
             self.settle(i, Outcome::Failed("Nothing to send.".into()));
             return;
@@ -289,7 +288,7 @@ impl Run {
             };
             let outcome = run
                 .store
-                .apply(&key, |conn, provider| step(&action, conn, provider), slow)
+                .apply(&key, |conn, provider| goal.step(conn, provider), slow)
                 .await;
             run.settle(i, outcome);
             run.pump();
