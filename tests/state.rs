@@ -95,7 +95,7 @@ fn live_state() -> impl Strategy<Value = Vec<LiveConnection>> {
                 json!({
                     "id": uuid(i as u64), "org_id": "org", "name": name, "model_provider": family,
                     "auth_type": auth.get(seed as usize % auth.len().max(1)), "base_url": format!("https://{family}.example/v1"),
-                    "enabled": enabled, "settings": if seed % 2 == 0 { json!({}) } else { json!({"region": "eu"}) },
+                    "enabled": enabled, "settings": if seed.is_multiple_of(2) { json!({}) } else { json!({"region": "eu"}) },
                     "catalog_id": null, "connection_id": shared.map(|n| uuid(1000 + n)), "catalog_slug": family,
                     "request_timeout_secs": rt, "stream_idle_timeout_secs": st,
                 })
@@ -133,8 +133,8 @@ fn pairs(live: &[LiveConnection]) -> Vec<(&Connection, &Provider)> {
 /// A valid value for a writable, non-secret field, picked by `n`.
 fn valid_value(field: &Field, provider: &Provider, n: u64) -> Value {
     match &field.kind {
-        FieldKind::Bool => json!(n % 2 == 0),
-        FieldKind::Integer { .. } if field.nullable && n % 5 == 0 => Value::Null,
+        FieldKind::Bool => json!(n.is_multiple_of(2)),
+        FieldKind::Integer { .. } if field.nullable && n.is_multiple_of(5) => Value::Null,
         FieldKind::Integer { min, max } => json!(min + (n as i64).rem_euclid(max - min + 1)),
         FieldKind::Text => json!(format!("Name {}", n % 97)),
         FieldKind::Url => json!(format!("https://edited.example/v{}", n % 7)),
