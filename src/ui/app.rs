@@ -2,12 +2,14 @@
 //! exactly what is wrong with the configuration.
 
 use super::confirm::ConfirmDialog;
+use super::drift::DriftBar;
 use super::embed;
 use super::filters::{visible_cards, Filters, Toolbar};
 use super::fleet::{Intent, SelectionBar};
 use super::grid::Grid;
 use super::lazy;
 use super::selection::Selection;
+use super::statefile::StateView;
 use super::store::{LoadState, SavedEvent, Store};
 use super::toast::Toasts;
 use crate::config::{self, Theme};
@@ -166,6 +168,7 @@ pub fn Panel(
     let shown = Signal::derive(move || visible.with(Vec::len));
     let selection = Selection::new(store, visible);
     let bulk = RwSignal::new(None::<Intent>);
+    let state_view = RwSignal::new(None::<StateView>);
     let theme = RwSignal::new(Theme::Auto);
     // The view waits for the first answers (or a moment, then shows skeletons): building
     // and painting skeletons first would delay the first cards by a frame or two.
@@ -223,6 +226,10 @@ pub fn Panel(
                 <div class="spacer"></div>
                 <button type="button" on:click=move |_| store.load_all()>"Reload"</button>
                 <button type="button" on:click=move |_| settings_open.set(true)>"Connections"</button>
+                <button type="button" on:click=move |_| state_view.set(Some(StateView::Export))>"Export"</button>
+                {(!store.read_only).then(|| view! {
+                    <button type="button" on:click=move |_| state_view.set(Some(StateView::Import))>"Import"</button>
+                })}
                 <button type="button" on:click=move |_| {
                     let next = match theme.get_untracked() { Theme::Auto => Theme::Dark, Theme::Dark => Theme::Light, Theme::Light => Theme::Auto };
                     theme.set(next);
@@ -231,12 +238,14 @@ pub fn Panel(
             </header>
             <Toolbar store=store filters=filters search_ref=search_ref shown=shown total=total selection=selection />
             <SelectionBar selection=selection intent=bulk />
+            <DriftBar store=store filters=filters />
             <main class="main">
                 <Grid store=store visible=visible selection=selection embed=embed />
             </main>
             {move || bulk.get().is_some().then(|| lazy::bulk(store, selection, bulk))}
             {move || store.editing.get().map(|key| lazy::edit(store, key))}
             {move || settings_open.get().then(|| lazy::connections(store, settings_open))}
+            {move || state_view.get().map(|_| lazy::state_file(store, selection, visible, state_view))}
             <ConfirmDialog store=store />
             <Toasts store=store />
         </div>

@@ -59,8 +59,15 @@ fn fact_value(f: Fact, now: i64) -> impl IntoView {
     }
 }
 
-/// The part of a card that shows the provider: name, state, gateway, kind and facts.
-fn body(p: &Provider, gateway: Gateway, now: i64) -> impl IntoView {
+/// How a provider differs from the reference state file: the file's name and the fields.
+struct Drift {
+    file: String,
+    fields: String,
+}
+
+/// The part of a card that shows the provider: name, state, gateway, kind, whether it
+/// differs from the reference file, and facts.
+fn body(p: &Provider, gateway: Gateway, now: i64, drift: Option<Drift>) -> impl IntoView {
     let (state, pill) = state_of(p.enabled);
     let mut facts = gateway.facts(p);
     if p.id != p.kind {
@@ -75,6 +82,7 @@ fn body(p: &Provider, gateway: Gateway, now: i64) -> impl IntoView {
         <p class="card-sub">
             <span class="gw">{gateway.label()}</span>" · "<span class="kind">{p.kind.clone()}</span>
             {p.managed.then(|| view! { " · " <span class="managed">"Managed"</span> })}
+            {drift.map(|d| view! { " · " <span class="drift" title=format!("Differs from {}: {}", d.file, d.fields)>"Differs from file"</span> })}
         </p>
         <dl class="facts">
             {facts.into_iter().map(|f| view! { <div><dt>{f.label}</dt>{fact_value(f, now)}</div> }).collect_view()}
@@ -126,6 +134,17 @@ pub fn ProviderCard(card: Card, store: Store, selection: Selection) -> impl Into
         }
     };
     let selected = move || selection.contains(&key.get_value());
+    // How it differs from the reference file, if one is open and it does.
+    let drift = move |p: &Provider| {
+        store.reference.with(|r| {
+            let r = r.as_ref()?;
+            let fields = key.with_value(|k| r.differing(k, p)).join(", ");
+            (!fields.is_empty()).then(|| Drift {
+                file: r.name.clone(),
+                fields,
+            })
+        })
+    };
     let label = move || {
         listed.with(|l| {
             let p = &l.provider;
@@ -134,14 +153,17 @@ pub fn ProviderCard(card: Card, store: Store, selection: Selection) -> impl Into
                 Some(false) => "disabled",
                 None => "always on",
             };
-            format!("{}, {} provider, {state}", p.name, gateway.label())
+            let differs = drift(p)
+                .map(|d| format!(", differs from {}: {}", d.file, d.fields))
+                .unwrap_or_default();
+            format!("{}, {} provider, {state}{differs}", p.name, gateway.label())
         })
     };
     // Everything the provider decides, in one reactive block: a new provider (a save, a
     // reload) redraws the inside of this card and nothing else.
     let body = move || {
         let now = store.now.get();
-        listed.with(|l| body(&l.provider, gateway, now))
+        listed.with(|l| body(&l.provider, gateway, now, drift(&l.provider)))
     };
     let status_class = move || status.with(|s| status_of(s).0);
     let status_text = move || status.with(|s| status_of(s).1);

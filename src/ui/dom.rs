@@ -69,3 +69,30 @@ pub fn copy_text(text: &str) -> bool {
         _ => false,
     }
 }
+
+/// Offers `text` as a file download named `name` (a `blob:` link clicked once); true
+/// when the browser took it.
+pub fn download(name: &str, text: &str) -> bool {
+    use wasm_bindgen::JsValue;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return false;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return false;
+    };
+    let link = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    let done = link.is_some_and(|a| {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+        true
+    });
+    let _ = web_sys::Url::revoke_object_url(&url);
+    done
+}

@@ -4,6 +4,8 @@ use super::cards::Listed;
 use super::selection::Selection;
 use super::store::Store;
 use crate::dialect::Gateway;
+use crate::state::Desired;
+use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -91,6 +93,8 @@ pub struct Filters {
     pub vendor: RwSignal<Option<String>>,
     pub state: RwSignal<StateFilter>,
     pub sort: RwSignal<SortKey>,
+    /// Only providers that differ from the reference state file (when one is open).
+    pub drift_only: RwSignal<bool>,
 }
 
 impl Filters {
@@ -102,6 +106,7 @@ impl Filters {
             vendor: RwSignal::new(None),
             state: RwSignal::new(StateFilter::Any),
             sort: RwSignal::new(SortKey::Name),
+            drift_only: RwSignal::new(false),
         }
     }
 }
@@ -114,11 +119,14 @@ struct Pass<'a> {
     state: StateFilter,
     gateways: &'a [Gateway],
     sort: SortKey,
+    /// Only cards that differ from this state file.
+    drift: Option<Arc<Desired>>,
 }
 
 impl Pass<'_> {
-    fn keeps(&self, conn: usize, l: &Listed) -> bool {
-        self.gateway
+    fn keeps(&self, key: &str, conn: usize, l: &Listed) -> bool {
+        self.drift.as_ref().is_none_or(|d| d.differs(key, &l.provider))
+            && self.gateway
             .is_none_or(|slug| self.gateways.get(conn).is_some_and(|g| g.slug() == slug))
             && self.vendor.as_ref().is_none_or(|v| l.provider.kind == *v)
             && (self.needle.is_empty() || l.matches(&self.needle))
@@ -165,6 +173,11 @@ pub fn visible_cards(store: Store, filters: Filters) -> Memo<Vec<usize>> {
             state: filters.state.get(),
             gateways: &gws,
             sort: filters.sort.get(),
+            drift: filters
+                .drift_only
+                .get()
+                .then(|| store.reference.get())
+                .flatten(),
         };
         store.cards.with(|set| {
             // One read of each card's cell, held while sorting: a keystroke allocates no
@@ -173,8 +186,9 @@ pub fn visible_cards(store: Store, filters: Filters) -> Memo<Vec<usize>> {
                 .all()
                 .iter()
                 .enumerate()
-                .map(|(i, c)| (i, c.conn, c.listed.read_untracked()))
-                .filter(|(_, conn, l)| pass.keeps(*conn, l))
+                .map(|(i, c)| (i, c, c.listed.read_untracked()))
+                .filter(|(_, c, l)| pass.keeps(&c.key, c.conn, l))
+                .map(|(i, c, l)| (i, c.conn, l))
                 .collect();
             kept.sort_by(|a, b| pass.key(a.1, &a.2).cmp(&pass.key(b.1, &b.2)));
             kept.into_iter().map(|(i, _, _)| i).collect()

@@ -1,5 +1,5 @@
-//! The views that load on first use: the edit form, the bulk dialog and the Connections
-//! view. In the release build (`./x` sets `--cfg switchboard_split`) each is a split point:
+//! The views that load on first use: the edit form, the bulk dialog, the Connections
+//! view and the state file's export and import. In the release build (`./x` sets `--cfg switchboard_split`) each is a split point:
 //! its code is a separate wasm chunk, fetched when the view is first opened, or earlier,
 //! once the first screen is up and the browser is idle. Elsewhere (tests, the example
 //! host, `trunk serve`) they are plain functions.
@@ -13,6 +13,7 @@
 
 use super::form::EditDialog;
 use super::settings::Settings;
+use super::statefile::{ExportDialog, ImportDialog, StateView};
 use super::store::Store;
 use super::toast::ToastKind;
 use super::{fleet::FleetDialog, fleet::Intent, selection::Selection};
@@ -60,6 +61,25 @@ fn connections_view(store: Store, open: RwSignal<bool>) -> Result<AnyView, NotLo
     Ok(view! { <Settings store=store open=open /> }.into_any())
 }
 
+#[cfg_attr(
+    switchboard_split,
+    leptos::wasm_split::wasm_split(state_file, fallible, preload(preload_state),
+        wasm_split_path = ::leptos::wasm_split)
+)]
+fn state_view(
+    store: Store,
+    selection: Selection,
+    visible: Memo<Vec<usize>>,
+    open: RwSignal<Option<StateView>>,
+) -> Result<AnyView, NotLoaded> {
+    let on_close = Callback::new(move |()| open.set(None));
+    Ok(match open.get_untracked() {
+        Some(StateView::Export) => view! { <ExportDialog store=store selection=selection visible=visible on_close=on_close /> }.into_any(),
+        Some(StateView::Import) => view! { <ImportDialog store=store on_close=on_close /> }.into_any(),
+        None => ().into_any(),
+    })
+}
+
 #[cfg(switchboard_split)]
 mod chunks {
     //! Which chunks are in, and the one-poll call of a split function whose chunk is.
@@ -70,6 +90,7 @@ mod chunks {
     pub static EDIT: AtomicBool = AtomicBool::new(false);
     pub static BULK: AtomicBool = AtomicBool::new(false);
     pub static CONNECTIONS: AtomicBool = AtomicBool::new(false);
+    pub static STATE: AtomicBool = AtomicBool::new(false);
 
     pub fn is_in(chunk: &AtomicBool) -> bool {
         chunk.load(Ordering::Relaxed)
@@ -188,6 +209,26 @@ pub fn connections(store: Store, open: RwSignal<bool>) -> AnyView {
     shown(store, "Connections view", view, close)
 }
 
+/// The state file's export or import dialog (nothing until its code is in).
+pub fn state_file(
+    store: Store,
+    selection: Selection,
+    visible: Memo<Vec<usize>>,
+    open: RwSignal<Option<StateView>>,
+) -> AnyView {
+    let close = move || open.set(None);
+    let view = when_loaded!(
+        STATE,
+        preload_state,
+        state_view(store, selection, visible, open),
+        move || open.update(|_| {}),
+        close,
+        store,
+        "state file view"
+    );
+    shown(store, "state file view", view, close)
+}
+
 /// Fetches every lazy view's code now, so that opening one waits for nothing. Called
 /// once the first screen is up, when the browser is idle; a failure is left for the
 /// opening to report.
@@ -202,6 +243,9 @@ pub fn prefetch() {
         }
         if preload_connections().await.is_ok() {
             chunks::arrived(&chunks::CONNECTIONS);
+        }
+        if preload_state().await.is_ok() {
+            chunks::arrived(&chunks::STATE);
         }
     });
 }

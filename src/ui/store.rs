@@ -9,6 +9,7 @@ use crate::dialect::Connection;
 use crate::fleet::{Outcome, Step};
 use crate::model::{ApiError, ErrorKind, PlannedUpdate, Provider};
 use crate::queue::KeyedQueue;
+use crate::state::Desired;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -65,6 +66,8 @@ pub struct Store {
     pub now: RwSignal<i64>,
     /// The question the panel is asking (discard changes, remove a connection).
     pub asking: RwSignal<Option<Question>>,
+    /// The state file kept open as a reference: cards that differ from it are marked.
+    pub reference: RwSignal<Option<Arc<Desired>>>,
     next_toast: StoredValue<u64>,
     pub read_only: bool,
     /// Saves on one provider take turns.
@@ -99,6 +102,7 @@ impl Store {
             toasts: RwSignal::new(Vec::new()),
             now: RwSignal::new(js_sys::Date::now() as i64),
             asking: RwSignal::new(None),
+            reference: RwSignal::new(None),
             next_toast: StoredValue::new(0),
             read_only,
             turns: StoredValue::new(KeyedQueue::default()),

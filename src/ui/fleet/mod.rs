@@ -4,8 +4,8 @@
 
 mod bar;
 mod compose;
-mod run;
-mod table;
+pub(crate) mod run;
+pub(crate) mod table;
 
 pub use bar::SelectionBar;
 
@@ -16,7 +16,7 @@ use crate::fleet::{Action, Goal, Plan};
 use compose::{RotateKeyForm, SetFieldForm};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use run::{Run, RunControls, RunProgress, RunState};
+use run::{guard, Run, RunControls, RunProgress, RunState};
 use std::sync::Arc;
 use table::TargetTable;
 
@@ -77,29 +77,7 @@ pub fn FleetDialog(
             review(act, &again);
         }
     });
-    let close = move || intent.set(None);
-    let on_close = Callback::new(move |()| {
-        if run.is_running() {
-            store.ask(
-                "Stop this run? Requests already sent will finish; nothing new is sent.".into(),
-                "Stop and close",
-                "Keep running",
-                move || {
-                    run.cancel();
-                    close();
-                },
-            );
-        } else {
-            close();
-        }
-    });
-    // Leaving the page mid-run would drop what is not sent yet: the browser asks first.
-    let _leave = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        if run.is_running() {
-            ev.prevent_default();
-            ev.set_return_value("");
-        }
-    });
+    let on_close = guard(store, run, move || intent.set(None));
     let heading = move || {
         let title = run.title().unwrap_or_else(|| chosen.title().to_owned());
         match run.state.get() {
@@ -137,7 +115,7 @@ pub fn FleetDialog(
 
 /// The plan of `goal` over the cards with these keys, each against its provider as the
 /// panel holds it now. Cards gone since they were selected are left out.
-pub(crate) fn plan_for(store: Store, goal: &dyn Goal, keys: &[Arc<str>]) -> Plan {
+pub fn plan_for(store: Store, goal: &dyn Goal, keys: &[Arc<str>]) -> Plan {
     let pairs: Vec<_> = keys
         .iter()
         .filter_map(|k| store.card_and_connection(k).ok())

@@ -338,6 +338,33 @@ impl Run {
     }
 }
 
+/// The close of a dialog that runs `run`: mid-run it asks first, and a yes cancels what
+/// is not sent yet. Leaving the page mid-run is asked about too, by the browser.
+pub fn guard(store: Store, run: Run, close: impl Fn() + Copy + Send + Sync + 'static) -> Callback<()> {
+    // Leaving the page mid-run would drop what is not sent yet: the browser asks first.
+    let _leave = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if run.is_running() {
+            ev.prevent_default();
+            ev.set_return_value("");
+        }
+    });
+    Callback::new(move |()| {
+        if run.is_running() {
+            store.ask(
+                "Stop this run? Requests already sent will finish; nothing new is sent.".into(),
+                "Stop and close",
+                "Keep running",
+                move || {
+                    run.cancel();
+                    close();
+                },
+            );
+        } else {
+            close();
+        }
+    })
+}
+
 /// The run's bar and counts; before the run, the plan's totals.
 #[component]
 pub fn RunProgress(run: Run) -> impl IntoView {

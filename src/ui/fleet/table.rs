@@ -14,6 +14,17 @@ struct Row {
     id: String,
     connection: String,
     request: Option<String>,
+    /// Each field that changes: label, value now, value sent (secrets masked).
+    diff: Vec<(&'static str, String, String)>,
+}
+
+/// A value as the diff shows it: empty text named, so that "" → "x" is visible.
+fn shown(text: &str) -> String {
+    if text.is_empty() {
+        "(empty)".into()
+    } else {
+        text.into()
+    }
 }
 
 fn outcome_text(o: &Outcome) -> (&'static str, String) {
@@ -43,6 +54,17 @@ pub fn TargetTable(run: Run) -> impl IntoView {
                     id: t.provider_id.clone(),
                     connection: t.conn_name.clone(),
                     request: t.request_text(resolved_path),
+                    diff: t
+                        .update()
+                        .map(|u| {
+                            u.change
+                                .rows()
+                                .iter()
+                                .filter(|r| r.changed)
+                                .map(|r| (r.label, shown(&r.before), shown(&r.after)))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                 })
                 .collect::<Vec<_>>()
         })
@@ -66,7 +88,17 @@ pub fn TargetTable(run: Run) -> impl IntoView {
                         <div class=move || format!("plan-row target {}", outcome().0) role="row" data-key=r.key>
                             <span role="rowheader" class="target-name">{r.provider}<span class="target-id">{r.id}</span></span>
                             <span role="cell">{r.connection}</span>
-                            <span role="cell">{match r.request {
+                            <span role="cell">
+                                {(!r.diff.is_empty()).then(|| view! {
+                                    <ul class="target-diff" aria-label="Changes">
+                                        {r.diff.into_iter().map(|(label, before, after)| view! {
+                                            <li><span class="diff-field">{label}</span>": "
+                                                <span class="diff-before"><span class="visually-hidden">"from "</span>{before}</span>
+                                                " → "<span class="diff-after"><span class="visually-hidden">"to "</span>{after}</span></li>
+                                        }).collect_view()}
+                                    </ul>
+                                })}
+                                {match r.request {
                                 Some(text) => view! { <code class="request-text">{text}</code> }.into_any(),
                                 None => view! { <span class="muted">"Not sent"</span> }.into_any(),
                             }}</span>
