@@ -91,6 +91,8 @@ describe('state file', () => {
       edited.connections.barndoor.providers[BD(3)].fields.settings = { region: 'eu-central-1' };
       edited.connections.refactor.providers.anthropic.fields.enabled = false;
       edited.connections.respan.providers['1'].fields.provider_name = 'Azure (renamed)';
+      // A provider the file leaves out is left alone.
+      delete edited.connections.refactor.providers['google-vertex'];
       const editedText = JSON.stringify(edited, null, 2);
 
       await openImport(page);
@@ -99,7 +101,7 @@ describe('state file', () => {
       await page.click(`${dialog} button:has-text("Check and plan")`);
       await page.waitForSelector(`${dialog} .plan-summary`);
       assert.equal(await page.textContent(`${dialog} h2`), 'Review: apply pasted text');
-      assert.equal(await page.textContent(`${dialog} .plan-summary`), '4 providers differ from the file and would be updated; 10 match it already.');
+      assert.equal(await page.textContent(`${dialog} .plan-summary`), '4 providers differ from the file and would be updated; 9 match it already. 1 not in the file, left alone.');
       const rows = await page.$$eval(`${dialog} .plan-row.target`, (rs) => rs.map((r) => ({
         key: r.dataset.key,
         diff: [...r.querySelectorAll('.target-diff li')].map((li) => li.textContent),
@@ -116,6 +118,8 @@ describe('state file', () => {
           request: 'PATCH /respan/api/providers/1/\nAuthorization: Bearer ••••\n{"provider_name":"Azure (renamed)"}' },
       ]);
       assert.equal(wire.length, 0, 'nothing is sent before the admin confirms');
+      await page.click(`${dialog} .left-alone summary`);
+      assert.equal(await page.textContent(`${dialog} .left-alone li`), 'Google Vertex AI · re-factor (sandbox)');
       await noViolations(page, 'the import plan');
 
       const send = page.locator(`${dialog} button.primary`);
@@ -123,7 +127,7 @@ describe('state file', () => {
       await send.click();
       await page.waitForSelector(`${dialog} .verify:has-text("Verified")`, { timeout: 30000 });
       assert.equal(await page.textContent(`${dialog} .run-done`), 'Finished: 4 done, 0 failed, 0 skipped, 0 cancelled.');
-      assert.equal(await page.textContent(`${dialog} .verify`), 'Verified: the gateways now hold exactly what the file says, for all 14 providers in it.');
+      assert.equal(await page.textContent(`${dialog} .verify`), 'Verified: the gateways now hold exactly what the file says, for all 13 providers in it.');
       const sorted = (xs) => xs.map((x) => JSON.stringify(x)).sort();
       assert.deepEqual(sorted(wire), sorted([
         { method: 'PUT', path: `/barndoor/api/llm-gateway/admin/providers/${BD(1)}`, auth: 'Bearer demo-barndoor-jwt', body: { name: 'OpenAI Production (EU)', request_timeout_secs: null } },
@@ -141,7 +145,10 @@ describe('state file', () => {
       assert.deepEqual(sandbox.query('SELECT provider_name FROM respan_providers WHERE id = 1'), [{ provider_name: 'Azure (renamed)' }]);
       // (Read-only facts such as Respan's updated_at move on; they are not the file's to say.)
       const writable = (f) => Object.fromEntries(Object.entries(f.connections).map(([c, v]) => [c, Object.fromEntries(Object.entries(v.providers).map(([p, e]) => [p, e.fields]))]));
-      assert.deepEqual(writable(JSON.parse(await exported(page))), writable(edited));
+      const again = writable(JSON.parse(await exported(page)));
+      assert.deepEqual(again.refactor['google-vertex'], { credentials: { $secret: 'set' }, enabled: false });
+      delete again.refactor['google-vertex'];
+      assert.deepEqual(again, writable(edited));
       await closeDialog(page);
       const leaks = await leakSurfaces(page, consoleLines);
       for (const secret of ['sk-demo-openai-0001', 'demo-key', 'demo-barndoor-jwt']) {

@@ -269,9 +269,12 @@ pub fn ImportDialog(store: Store, on_close: Callback<()>) -> impl IntoView {
         problems.get().map(|found| {
             let n = found.len();
             let file = name.get_untracked();
+            let title = format!("{n} {} in {file}; nothing was planned", if n == 1 { "problem" } else { "problems" });
+            // The list can scroll, so it takes focus; the count is announced, not the list.
             view! {
-                <div class="problems" role="alert">
-                    <h3>{format!("{n} {} in {file}; nothing was planned", if n == 1 { "problem" } else { "problems" })}</h3>
+                <p class="visually-hidden" role="status">{title.clone()}</p>
+                <div class="problems" role="region" aria-labelledby="import-problems" tabindex="0">
+                    <h3 id="import-problems">{title}</h3>
                     <ol>
                         {found.into_iter().map(|p| {
                             let at = p.at.map(|a| format!("Line {}, column {}", a.line, a.column)).unwrap_or_else(|| "In the file".into());
@@ -303,7 +306,7 @@ pub fn ImportDialog(store: Store, on_close: Callback<()>) -> impl IntoView {
         (!r.not_in_file.is_empty() || !others.is_empty()).then(|| view! {
             <details class="left-alone">
                 <summary>{format!("Not in the file ({})", r.not_in_file.len())}</summary>
-                <ul>
+                <ul tabindex="0" aria-label="Not in the file">
                     {r.not_in_file.into_iter().map(|(p, c)| view! { <li>{p}" · "<span class="muted">{c}</span></li> }).collect_view()}
                     {others.into_iter().map(|o| view! { <li class="muted">{o}</li> }).collect_view()}
                 </ul>
