@@ -25,7 +25,7 @@ use crate::fleet::plan::planned;
 use crate::fleet::{Goal, Step};
 use crate::model::{Draft, Provider, SecretState};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// The value of the file's `format` member.
 pub const FORMAT: &str = "switchboard-state";
@@ -70,7 +70,8 @@ pub fn is_secret_marker(v: &Value) -> bool {
 pub struct Desired {
     /// What the file is called, for titles ("state.json").
     pub name: String,
-    wanted: HashMap<String, Vec<(String, Value)>>,
+    /// In key order, so that lists made from it read the same every time.
+    wanted: BTreeMap<String, Vec<(String, Value)>>,
     /// The connections the file covers, in the order they are written.
     connections: Vec<String>,
 }
@@ -107,10 +108,8 @@ impl Desired {
     }
 
     /// The card keys of every provider in the file, sorted.
-    pub fn keys(&self) -> Vec<&str> {
-        let mut keys: Vec<&str> = self.wanted.keys().map(String::as_str).collect();
-        keys.sort_unstable();
-        keys
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.wanted.keys().map(String::as_str)
     }
 
     /// The fields of `provider` whose live value is not what the file says (none when

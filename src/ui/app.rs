@@ -2,7 +2,6 @@
 //! exactly what is wrong with the configuration.
 
 use super::confirm::ConfirmDialog;
-use super::drift::DriftBar;
 use super::embed;
 use super::filters::{visible_cards, Filters, Toolbar};
 use super::fleet::{Intent, SelectionBar};
@@ -238,7 +237,7 @@ pub fn Panel(
             </header>
             <Toolbar store=store filters=filters search_ref=search_ref shown=shown total=total selection=selection />
             <SelectionBar selection=selection intent=bulk />
-            <DriftBar store=store filters=filters />
+            {move || store.reference.with(Option::is_some).then(|| lazy::drift(store, filters))}
             <main class="main">
                 <Grid store=store visible=visible selection=selection embed=embed />
             </main>

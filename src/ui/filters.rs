@@ -5,9 +5,9 @@ use super::selection::Selection;
 use super::store::Store;
 use crate::dialect::Gateway;
 use crate::state::Desired;
-use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Which providers the state filter keeps.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -125,9 +125,12 @@ struct Pass<'a> {
 
 impl Pass<'_> {
     fn keeps(&self, key: &str, conn: usize, l: &Listed) -> bool {
-        self.drift.as_ref().is_none_or(|d| d.differs(key, &l.provider))
-            && self.gateway
-            .is_none_or(|slug| self.gateways.get(conn).is_some_and(|g| g.slug() == slug))
+        self.drift
+            .as_ref()
+            .is_none_or(|d| d.differs(key, &l.provider))
+            && self
+                .gateway
+                .is_none_or(|slug| self.gateways.get(conn).is_some_and(|g| g.slug() == slug))
             && self.vendor.as_ref().is_none_or(|v| l.provider.kind == *v)
             && (self.needle.is_empty() || l.matches(&self.needle))
             && match self.state {

@@ -1,5 +1,5 @@
 //! The views that load on first use: the edit form, the bulk dialog, the Connections
-//! view and the state file's export and import. In the release build (`./x` sets `--cfg switchboard_split`) each is a split point:
+//! view, the state file's export and import, and the bar of a file kept as a reference. In the release build (`./x` sets `--cfg switchboard_split`) each is a split point:
 //! its code is a separate wasm chunk, fetched when the view is first opened, or earlier,
 //! once the first screen is up and the browser is idle. Elsewhere (tests, the example
 //! host, `trunk serve`) they are plain functions.
@@ -11,9 +11,10 @@
 //! A chunk that cannot be fetched is an error the admin sees (a toast), never a panic;
 //! the next attempt fetches it again.
 
+use super::filters::Filters;
 use super::form::EditDialog;
 use super::settings::Settings;
-use super::statefile::{ExportDialog, ImportDialog, StateView};
+use super::statefile::{DriftBar, ExportDialog, ImportDialog, StateView};
 use super::store::Store;
 use super::toast::ToastKind;
 use super::{fleet::FleetDialog, fleet::Intent, selection::Selection};
@@ -80,6 +81,15 @@ fn state_view(
     })
 }
 
+#[cfg_attr(
+    switchboard_split,
+    leptos::wasm_split::wasm_split(drift_bar, fallible, preload(preload_drift),
+        wasm_split_path = ::leptos::wasm_split)
+)]
+fn drift_view(store: Store, filters: Filters) -> Result<AnyView, NotLoaded> {
+    Ok(view! { <DriftBar store=store filters=filters /> }.into_any())
+}
+
 #[cfg(switchboard_split)]
 mod chunks {
     //! Which chunks are in, and the one-poll call of a split function whose chunk is.
@@ -91,6 +101,7 @@ mod chunks {
     pub static BULK: AtomicBool = AtomicBool::new(false);
     pub static CONNECTIONS: AtomicBool = AtomicBool::new(false);
     pub static STATE: AtomicBool = AtomicBool::new(false);
+    pub static DRIFT: AtomicBool = AtomicBool::new(false);
 
     pub fn is_in(chunk: &AtomicBool) -> bool {
         chunk.load(Ordering::Relaxed)
@@ -229,6 +240,21 @@ pub fn state_file(
     shown(store, "state file view", view, close)
 }
 
+/// The bar of the state file kept open as a reference (nothing until its code is in).
+pub fn drift(store: Store, filters: Filters) -> AnyView {
+    let close = move || store.reference.set(None);
+    let view = when_loaded!(
+        DRIFT,
+        preload_drift,
+        drift_view(store, filters),
+        move || store.reference.update(|_| {}),
+        close,
+        store,
+        "reference file bar"
+    );
+    shown(store, "reference file bar", view, close)
+}
+
 /// Fetches every lazy view's code now, so that opening one waits for nothing. Called
 /// once the first screen is up, when the browser is idle; a failure is left for the
 /// opening to report.
@@ -246,6 +272,9 @@ pub fn prefetch() {
         }
         if preload_state().await.is_ok() {
             chunks::arrived(&chunks::STATE);
+        }
+        if preload_drift().await.is_ok() {
+            chunks::arrived(&chunks::DRIFT);
         }
     });
 }

@@ -6,7 +6,6 @@ pub mod card;
 pub mod cards;
 pub mod confirm;
 pub mod dom;
-pub mod drift;
 pub mod embed;
 pub mod filters;
 pub mod fleet;

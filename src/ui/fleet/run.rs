@@ -340,7 +340,11 @@ impl Run {
 
 /// The close of a dialog that runs `run`: mid-run it asks first, and a yes cancels what
 /// is not sent yet. Leaving the page mid-run is asked about too, by the browser.
-pub fn guard(store: Store, run: Run, close: impl Fn() + Copy + Send + Sync + 'static) -> Callback<()> {
+pub fn guard(
+    store: Store,
+    run: Run,
+    close: impl Fn() + Copy + Send + Sync + 'static,
+) -> Callback<()> {
     // Leaving the page mid-run would drop what is not sent yet: the browser asks first.
     let _leave = window_event_listener(leptos::ev::beforeunload, move |ev| {
         if run.is_running() {

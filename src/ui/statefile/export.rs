@@ -47,11 +47,20 @@ pub fn ExportDialog(
     let file = Memo::new(move |_| {
         store.contents.track();
         let picked: Vec<(usize, Provider)> = store.cards.with(|set| {
-            let take = |c: &crate::ui::cards::Card| (c.conn, c.listed.with_untracked(|l| l.provider.clone()));
+            let take = |c: &crate::ui::cards::Card| {
+                (c.conn, c.listed.with_untracked(|l| l.provider.clone()))
+            };
             match scope.get() {
                 Scope::All => set.all().iter().map(take).collect(),
-                Scope::Shown => visible.with(|v| v.iter().filter_map(|&i| set.at(i)).map(take).collect()),
-                Scope::Selected => selection.keys().iter().filter_map(|k| set.get(k)).map(take).collect(),
+                Scope::Shown => {
+                    visible.with(|v| v.iter().filter_map(|&i| set.at(i)).map(take).collect())
+                }
+                Scope::Selected => selection
+                    .keys()
+                    .iter()
+                    .filter_map(|k| set.get(k))
+                    .map(take)
+                    .collect(),
             }
         });
         store.connections.with(|conns| {

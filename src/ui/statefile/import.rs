@@ -132,11 +132,7 @@ pub fn ImportDialog(store: Store, on_close: Callback<()>) -> impl IntoView {
     let on_close = guard(store, run, move || on_close.run(()));
 
     let check = move || {
-        let checked = state::read(
-            &text.get_untracked(),
-            &name.get_untracked(),
-            &live(store),
-        );
+        let checked = state::read(&text.get_untracked(), &name.get_untracked(), &live(store));
         match checked {
             Err(found) => problems.set(Some(found)),
             Ok(d) => {
@@ -162,7 +158,10 @@ pub fn ImportDialog(store: Store, on_close: Callback<()>) -> impl IntoView {
         let input = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
-        let file = input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0));
+        let file = input
+            .as_ref()
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0));
         if let Some(input) = input {
             // The same file can be picked again after it is edited.
             input.set_value("");
@@ -291,18 +290,29 @@ pub fn ImportDialog(store: Store, on_close: Callback<()>) -> impl IntoView {
         let sends = run.progress.get().total;
         let mut line = format!(
             "{sends} {} from the file and would be updated; {} {} it already.",
-            if sends == 1 { "provider differs" } else { "providers differ" },
+            if sends == 1 {
+                "provider differs"
+            } else {
+                "providers differ"
+            },
             r.matching,
             if r.matching == 1 { "matches" } else { "match" },
         );
         if !r.not_in_file.is_empty() {
-            line.push_str(&format!(" {} not in the file, left alone.", r.not_in_file.len()));
+            line.push_str(&format!(
+                " {} not in the file, left alone.",
+                r.not_in_file.len()
+            ));
         }
         line
     };
     let left_alone = move || {
         let r = rest.get();
-        let others = r.other_connections.iter().map(|(c, n)| format!("{c} ({n} providers): not in the file, left alone.")).collect::<Vec<_>>();
+        let others = r
+            .other_connections
+            .iter()
+            .map(|(c, n)| format!("{c} ({n} providers): not in the file, left alone."))
+            .collect::<Vec<_>>();
         (!r.not_in_file.is_empty() || !others.is_empty()).then(|| view! {
             <details class="left-alone">
                 <summary>{format!("Not in the file ({})", r.not_in_file.len())}</summary>
@@ -313,11 +323,13 @@ pub fn ImportDialog(store: Store, on_close: Callback<()>) -> impl IntoView {
             </details>
         })
     };
-    let verified = move || match verify.get() {
+    let verified = move || {
+        match verify.get() {
         Verify::Idle => String::new(),
         Verify::Reading => "Reading the gateways again to compare with the file…".into(),
         Verify::Equal(n) => format!("Verified: the gateways now hold exactly what the file says, for all {n} providers in it."),
         Verify::Differs(names) => format!("{} still differ from the file after a fresh read: {}.", names.len(), names.join(", ")),
+    }
     };
     view! {
         <Modal labelled_by="import-title" on_close=on_close wide=true>

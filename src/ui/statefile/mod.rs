@@ -3,9 +3,11 @@
 //! it open as a reference to see drift. The file, its checks and its plan are
 //! [`crate::state`]'s and the run is the bulk actions' own; this is only their view.
 
+mod drift;
 mod export;
 mod import;
 
+pub use drift::DriftBar;
 pub use export::ExportDialog;
 pub use import::ImportDialog;
 

@@ -1,9 +1,10 @@
 //! The bar shown while a state file is kept open as a reference: how many of its
 //! providers differ from what their gateways hold now, a filter to show only those, a
-//! re-check that reads the gateways again, and a way to stop comparing.
+//! re-check that reads the gateways again, and a way to stop comparing. It is in the
+//! state file's chunk: a file is kept open only from the import dialog.
 
-use super::filters::Filters;
-use super::store::Store;
+use crate::ui::filters::Filters;
+use crate::ui::store::Store;
 use leptos::prelude::*;
 
 /// What the comparison found: the file's name, its providers, those still on their
@@ -50,7 +51,11 @@ pub fn DriftBar(store: Store, filters: Filters) -> impl IntoView {
                 1 => " 1 provider of the file is no longer on its gateway.".into(),
                 n => format!(" {n} providers of the file are no longer on their gateways."),
             };
-            let noun = if t.in_file == 1 { "provider" } else { "providers" };
+            let noun = if t.in_file == 1 {
+                "provider"
+            } else {
+                "providers"
+            };
             format!(
                 "Comparing with {}: {} of its {} {noun} differ from the gateways.{gone}",
                 t.file, t.differ, t.in_file
