@@ -1,5 +1,5 @@
 // Makes the README's screenshots: grid and open form, light and dark, at 1280 and 360 px,
-// and a bulk action's plan and its run in progress.
+// a state file's import plan, and a bulk action's plan and its run in progress.
 // Usage: SANDBOX=target/debug/switchboard-sandbox DIST=dist node tests/e2e/screenshots.mjs
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -25,6 +25,25 @@ try {
       await page.locator('[role=dialog]').screenshot({ path: join(out, `form-${theme}-${width}.png`) });
       await context.close();
     }
+  }
+  // A state file's plan: the export with a few edits a reviewer made, imported.
+  {
+    const { page, context } = await openPanel(browser, sandbox.url, { width: 1280, height: 900 });
+    await page.click('.topbar button:has-text("Export")');
+    await page.waitForSelector('#export-text');
+    const file = JSON.parse(await page.inputValue('#export-text'));
+    await page.click('[role=dialog] .dialog-head button[aria-label=Close]');
+    const bd = file.connections.barndoor.providers['b1a7c3d2-0001-4a00-8000-000000000001'].fields;
+    bd.name = 'OpenAI Production (EU)';
+    bd.request_timeout_secs = null;
+    file.connections.refactor.providers.anthropic.fields.enabled = false;
+    file.connections.respan.providers['1'].fields.provider_name = 'Azure (renamed)';
+    await page.click('.topbar button:has-text("Import")');
+    await page.fill('#import-text', JSON.stringify(file, null, 2));
+    await page.click('[role=dialog] button:has-text("Check and plan")');
+    await page.waitForSelector('[role=dialog] .plan-summary');
+    await page.screenshot({ path: join(out, 'state-plan.png') });
+    await context.close();
   }
   // A bulk disable across gateways: its plan, then its run with Barndoor answering slowly.
   const { page, context } = await openPanel(browser, sandbox.url, { width: 1280, height: 900 });
