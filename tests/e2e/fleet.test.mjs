@@ -3,7 +3,7 @@
 // checked on the wire, in the database and on screen; the rotated key never leaks.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CANARY, axeViolations, launch, leakSurfaces, openPanel, startSandbox } from './harness.mjs';
+import { CANARY, launch, leakSurfaces, noViolations, openPanel, recordUpdates, startSandbox } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -12,16 +12,6 @@ after(async () => { await browser?.close(); });
 const dialog = '[role=dialog]';
 const BD = (n) => `b1a7c3d2-000${n}-4a00-8000-00000000000${n}`;
 
-/** Every update request the page sends (PUT or PATCH), as method, path, auth and body. */
-function recordUpdates(page) {
-  const seen = [];
-  page.on('request', (r) => {
-    if (r.method() === 'PUT' || r.method() === 'PATCH') {
-      seen.push({ method: r.method(), path: new URL(r.url()).pathname, auth: r.headers().authorization, body: r.postDataJSON() });
-    }
-  });
-  return seen;
-}
 
 async function selectAllShown(page) {
   await page.click('.toolbar button:has-text("Select all")');
@@ -52,9 +42,6 @@ async function closeDialog(page) {
   await page.waitForSelector(dialog, { state: 'detached' });
 }
 
-async function noViolations(page, where) {
-  assert.deepEqual(await axeViolations(page), [], `axe on ${where}`);
-}
 
 describe('bulk actions', () => {
   it('disables across gateways with a plan first, then enables one vendor everywhere', async () => {

@@ -216,3 +216,20 @@ export async function staticHost({ mounts, pages = {}, headers = () => ({}) }) {
   await new Promise((r) => server.listen(port, '127.0.0.1', r));
   return { port, close: () => server.close() };
 }
+
+/** Every update request the page sends (PUT or PATCH), as method, path, auth and body. */
+export function recordUpdates(page) {
+  const seen = [];
+  page.on('request', (r) => {
+    if (r.method() === 'PUT' || r.method() === 'PATCH') {
+      seen.push({ method: r.method(), path: new URL(r.url()).pathname, auth: r.headers().authorization, body: r.postDataJSON() });
+    }
+  });
+  return seen;
+}
+
+/** Fails with axe's findings when the page as it is now has any. */
+export async function noViolations(page, where) {
+  const found = await axeViolations(page);
+  if (found.length) throw new Error(`axe on ${where}:\n${found.join('\n')}`);
+}

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { CANARY, axeViolations, launch, leakSurfaces, openPanel, startSandbox } from './harness.mjs';
+import { CANARY, launch, leakSurfaces, noViolations, openPanel, recordUpdates, startSandbox } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -16,15 +16,6 @@ after(async () => { await browser?.close(); });
 const dialog = '[role=dialog]';
 const BD = (n) => `b1a7c3d2-000${n}-4a00-8000-00000000000${n}`;
 
-function recordUpdates(page) {
-  const seen = [];
-  page.on('request', (r) => {
-    if (r.method() === 'PUT' || r.method() === 'PATCH') {
-      seen.push({ method: r.method(), path: new URL(r.url()).pathname, auth: r.headers().authorization, body: r.postDataJSON() });
-    }
-  });
-  return seen;
-}
 
 /** Opens Export and returns the file it offers for all providers. */
 async function exported(page) {
@@ -44,9 +35,6 @@ async function openImport(page) {
   await page.waitForSelector('#import-text');
 }
 
-async function noViolations(page, where) {
-  assert.deepEqual(await axeViolations(page), [], `axe on ${where}`);
-}
 
 describe('state file', () => {
   it('exports, imports an edited file, plans exactly the edits, applies them and verifies', async () => {

@@ -63,19 +63,8 @@ pub fn DriftBar(store: Store, filters: Filters) -> impl IntoView {
         })
     };
     let recheck = move |_| {
-        let ids = store
-            .reference
-            .with_untracked(|r| r.as_ref().map(|d| d.connections().to_vec()))
-            .unwrap_or_default();
-        let indices: Vec<usize> = store.connections.with_untracked(|cs| {
-            cs.iter()
-                .enumerate()
-                .filter(|(_, c)| ids.contains(&c.id))
-                .map(|(i, _)| i)
-                .collect()
-        });
-        for i in indices {
-            store.load(i);
+        if let Some(d) = store.reference.get_untracked() {
+            super::reload_covered(store, &d);
         }
     };
     let stop = move |_| {

@@ -212,18 +212,8 @@ pub fn ImportDialog(store: Store, on_close: Callback<()>) -> impl IntoView {
     Effect::new(move |_| {
         if run.state.get() == RunState::Finished && verify.get_untracked() == Verify::Idle {
             verify.set(Verify::Reading);
-            let ids = desired
-                .with_value(|d| d.as_ref().map(|d| d.connections().to_vec()))
-                .unwrap_or_default();
-            let indices: Vec<usize> = store.connections.with_untracked(|cs| {
-                cs.iter()
-                    .enumerate()
-                    .filter(|(_, c)| ids.contains(&c.id))
-                    .map(|(i, _)| i)
-                    .collect()
-            });
-            for i in indices {
-                store.load(i);
+            if let Some(d) = desired.get_value() {
+                super::reload_covered(store, &d);
             }
         }
     });

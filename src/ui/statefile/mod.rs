@@ -3,6 +3,8 @@
 //! it open as a reference to see drift. The file, its checks and its plan are
 //! [`crate::state`]'s and the run is the bulk actions' own; this is only their view.
 
+use leptos::prelude::*;
+
 mod drift;
 mod export;
 mod import;
@@ -16,4 +18,19 @@ pub use import::ImportDialog;
 pub enum StateView {
     Export,
     Import,
+}
+
+/// Reads again the connections a state file covers (the file's `Desired`).
+fn reload_covered(store: crate::ui::store::Store, desired: &crate::state::Desired) {
+    let ids = desired.connections();
+    let indices: Vec<usize> = store.connections.with_untracked(|cs| {
+        cs.iter()
+            .enumerate()
+            .filter(|(_, c)| ids.contains(&c.id))
+            .map(|(i, _)| i)
+            .collect()
+    });
+    for i in indices {
+        store.load(i);
+    }
 }
