@@ -149,6 +149,29 @@ describe('state file', () => {
     }
   });
 
+  it('exports the selection, or what the search and filters show', async () => {
+    const sandbox = await startSandbox();
+    const { page, context } = await openPanel(browser, sandbox.url);
+    try {
+      const providersIn = (text) => Object.entries(JSON.parse(text).connections).flatMap(([c, v]) => Object.keys(v.providers).map((p) => `${c}/${p}`)).sort();
+      await page.click(`.card[data-key="respan/3"] .card-select`);
+      await page.click(`.card[data-key="barndoor/${BD(2)}"] .card-select`);
+      await page.fill('.toolbar input[type=search]', 'anthropic');
+      await page.waitForFunction(() => document.querySelector('.toolbar .count')?.textContent === '2 of 14');
+      // With a selection, the selection is what is offered first.
+      const selected = await exported(page);
+      assert.equal(await page.isChecked(`${dialog} input[type=radio] >> nth=2`), true);
+      assert.deepEqual(providersIn(selected), [`barndoor/${BD(2)}`, 'respan/3']);
+      await page.click(`${dialog} label:has-text("Shown by the search and filters (2)")`);
+      assert.deepEqual(providersIn(await page.inputValue('#export-text')), [`barndoor/${BD(2)}`, 'refactor/anthropic']);
+      await page.click(`${dialog} label:has-text("All providers (14)")`);
+      assert.equal(providersIn(await page.inputValue('#export-text')).length, 14);
+    } finally {
+      await context.close();
+      await sandbox.stop();
+    }
+  });
+
   it('lists every problem of a broken file at once, with lines and pointers', async () => {
     const sandbox = await startSandbox();
     const { page, context, consoleLines } = await openPanel(browser, sandbox.url);
