@@ -42,6 +42,16 @@ impl fmt::Display for ApiError {
 }
 
 impl ApiError {
+    /// True when no readable answer came back, so the request may have been carried out
+    /// all the same (a dropped connection, a timeout, a truncated body): only reading the
+    /// provider again tells.
+    pub fn may_have_landed(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Network | ErrorKind::Timeout | ErrorKind::BadResponse
+        )
+    }
+
     /// An error of a kind with a message and nothing else.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         ApiError {
