@@ -521,7 +521,7 @@ fn ten_problems_are_listed_at_once_with_pointers_and_lines() {
     };
     assert_eq!(
         text_of(&at("nowhere")),
-        "Unknown connection \"nowhere\": this panel has barndoor-1, respan-1, refactor-1."
+        "Unknown connection \"nowhere\": the configuration has barndoor-1, respan-1, refactor-1."
     );
     assert!(text_of(&at("refactor-1/providers")).contains("401 Unauthorized"));
     assert_eq!(

@@ -3,7 +3,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use switchboard::dialect::Connection;
-use switchboard::model::{ApiError, ErrorKind, HttpRequest, Method, PlannedUpdate, Provider, RetryPolicy};
+use switchboard::model::{
+    ApiError, ErrorKind, HttpRequest, Method, PlannedUpdate, Provider, RetryPolicy,
+};
 use switchboard::state::LiveConnection;
 
 /// A client for every gateway: the HTTP connection pool, the time limit of one attempt
@@ -124,7 +126,11 @@ impl Gateways {
     pub async fn read(&self, conn: &Connection, provider: &Provider) -> Result<Provider, ApiError> {
         let d = conn.gateway.dialect();
         let body = self
-            .execute(&d.read_request(conn, provider), |s, b| d.parse_error(s, b), |_| {})
+            .execute(
+                &d.read_request(conn, provider),
+                |s, b| d.parse_error(s, b),
+                |_| {},
+            )
             .await?;
         d.parse_item(&body)
     }

@@ -26,8 +26,14 @@ use switchboard::model::{ErrorKind, Provider};
 use switchboard::state::{self, Desired, LiveConnection};
 
 #[derive(Parser)]
-#[command(name = "switchboard-cli", version, about = "Export, plan and apply LLM provider state across gateways, from a terminal or a CI pipeline.")]
-#[command(after_help = "Credentials come from the environment, per connection id (upper-cased, other characters as _):\n  SWITCHBOARD_TOKEN_<ID>                        bearer or header token\n  SWITCHBOARD_KEY_<ID>, SWITCHBOARD_SECRET_<ID>  key and secret (Libredesk)\nwithout them, the configuration's own credentials are used.")]
+#[command(
+    name = "switchboard-cli",
+    version,
+    about = "Export, plan and apply LLM provider state across gateways, from a terminal or a CI pipeline."
+)]
+#[command(
+    after_help = "Credentials come from the environment, per connection id (upper-cased, other characters as _):\n  SWITCHBOARD_TOKEN_<ID>                        bearer or header token\n  SWITCHBOARD_KEY_<ID>, SWITCHBOARD_SECRET_<ID>  key and secret (Libredesk)\nwithout them, the configuration's own credentials are used."
+)]
 struct Cli {
     /// switchboard.json: a path, or the URL the panel reads it from (relative base URLs
     /// then resolve against it).
@@ -140,7 +146,11 @@ async fn export(
 ) -> Result<u8, Failure> {
     if let Some(unknown) = only.iter().find(|id| !conns.iter().any(|c| &c.id == *id)) {
         let known: Vec<&str> = conns.iter().map(|c| c.id.as_str()).collect();
-        return Err(format!("no connection \"{unknown}\"; the configuration has {}", known.join(", ")).into());
+        return Err(format!(
+            "no connection \"{unknown}\"; the configuration has {}",
+            known.join(", ")
+        )
+        .into());
     }
     let chosen: Vec<Connection> = conns
         .into_iter()
@@ -156,7 +166,9 @@ async fn export(
     }
     let text = state::export(pairs);
     match out {
-        Some(path) => std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?,
+        Some(path) => {
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?
+        }
         None => print!("{text}"),
     }
     Ok(0)
@@ -172,18 +184,24 @@ struct Planned {
     providers: HashMap<String, (Connection, Provider)>,
 }
 
-async fn planned(gateways: &Gateways, conns: &[Connection], file: &PathBuf) -> Result<Planned, Failure> {
+async fn planned(
+    gateways: &Gateways,
+    conns: &[Connection],
+    file: &PathBuf,
+) -> Result<Planned, Failure> {
     let name = file.display().to_string();
     let text = std::fs::read_to_string(file).map_err(|e| format!("{name}: {e}"))?;
     let live = gateways.live(conns).await;
-    let desired = state::read(&text, &name, &live).map_err(|p| Failure::Problems(name.clone(), p))?;
+    let desired =
+        state::read(&text, &name, &live).map_err(|p| Failure::Problems(name.clone(), p))?;
     let mut rest = Rest::default();
     let mut providers = HashMap::new();
     for l in covered(&live, &desired) {
         for p in l.providers.iter().flatten() {
             let key = Desired::key(&l.conn.id, &p.id);
             if !desired.has(&key) {
-                rest.not_in_file.push((l.conn.id.clone(), p.id.clone(), p.name.clone()));
+                rest.not_in_file
+                    .push((l.conn.id.clone(), p.id.clone(), p.name.clone()));
             } else if desired.differs(&key, p) {
                 providers.insert(key, (l.conn.clone(), p.clone()));
             } else {
@@ -204,8 +222,12 @@ async fn planned(gateways: &Gateways, conns: &[Connection], file: &PathBuf) -> R
 }
 
 /// The live connections a file covers.
-fn covered<'a>(live: &'a [LiveConnection], desired: &'a Desired) -> impl Iterator<Item = &'a LiveConnection> {
-    live.iter().filter(|l| desired.connections().contains(&l.conn.id))
+fn covered<'a>(
+    live: &'a [LiveConnection],
+    desired: &'a Desired,
+) -> impl Iterator<Item = &'a LiveConnection> {
+    live.iter()
+        .filter(|l| desired.connections().contains(&l.conn.id))
 }
 
 async fn apply(
@@ -223,9 +245,16 @@ async fn apply(
     let sends = p.plan.sends();
     if sends > 0 && !yes {
         if !std::io::stdin().is_terminal() {
-            return Err("apply sends nothing without a confirmation: run it from a terminal, or pass --yes".to_owned().into());
+            return Err(
+                "apply sends nothing without a confirmation: run it from a terminal, or pass --yes"
+                    .to_owned()
+                    .into(),
+            );
         }
-        eprint!("\nSend {sends} {}? [y/N] ", if sends == 1 { "update" } else { "updates" });
+        eprint!(
+            "\nSend {sends} {}? [y/N] ",
+            if sends == 1 { "update" } else { "updates" }
+        );
         let _ = std::io::stderr().flush();
         let mut answer = String::new();
         let _ = std::io::stdin().read_line(&mut answer);
@@ -238,26 +267,35 @@ async fn apply(
     let bar = (!json && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(sends as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed_precise}, about {eta} left]")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} {msg} [{elapsed_precise}, about {eta} left]",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
     let targets = &p.plan.targets;
-    let schedule = run::run(gateways.clone(), &p.plan, p.desired.clone(), &p.providers, concurrency, |i, o| {
-        let Some(t) = targets.get(i) else { return };
-        if json {
-            return;
-        }
-        let line = render::outcome_line(t, o);
-        match &bar {
-            Some(bar) => {
-                bar.println(line);
-                bar.inc(1);
+    let schedule = run::run(
+        gateways.clone(),
+        &p.plan,
+        p.desired.clone(),
+        &p.providers,
+        concurrency,
+        |i, o| {
+            let Some(t) = targets.get(i) else { return };
+            if json {
+                return;
             }
-            None => println!("{line}"),
-        }
-    })
+            let line = render::outcome_line(t, o);
+            match &bar {
+                Some(bar) => {
+                    bar.println(line);
+                    bar.inc(1);
+                }
+                None => println!("{line}"),
+            }
+        },
+    )
     .await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -282,7 +320,12 @@ async fn apply(
         }
     }
     let failed = (0..targets.len())
-        .filter(|&i| matches!(schedule.outcome(i), Some(Outcome::Failed(_) | Outcome::Cancelled)))
+        .filter(|&i| {
+            matches!(
+                schedule.outcome(i),
+                Some(Outcome::Failed(_) | Outcome::Cancelled)
+            )
+        })
         .count();
     let verified = still.is_empty() && seen == p.desired.len();
     if json {
@@ -306,9 +349,17 @@ async fn apply(
             println!("\n{}", summary(&p.plan, &schedule, elapsed));
         }
         if verified {
-            println!("Verified: the gateways now hold exactly what {} says, for all {} providers in it.", p.name, p.desired.len());
+            println!(
+                "Verified: the gateways now hold exactly what {} says, for all {} providers in it.",
+                p.name,
+                p.desired.len()
+            );
         } else {
-            println!("Still differing from {} after a fresh read: {}.", p.name, still.join(", "));
+            println!(
+                "Still differing from {} after a fresh read: {}.",
+                p.name,
+                still.join(", ")
+            );
         }
     }
     Ok(if failed == 0 && verified { 0 } else { 1 })
@@ -328,7 +379,9 @@ async fn check(gateways: &Gateways, conns: &[Connection], json: bool) -> u8 {
         let (state, detail) = match &listed {
             Ok(list) => ("ok", format!("{} providers", list.len())),
             Err(e) if matches!(e.status, Some(401 | 403)) => ("unauthorized", e.message.clone()),
-            Err(e) if matches!(e.kind, ErrorKind::Network | ErrorKind::Timeout) => ("unreachable", e.message.clone()),
+            Err(e) if matches!(e.kind, ErrorKind::Network | ErrorKind::Timeout) => {
+                ("unreachable", e.message.clone())
+            }
             Err(e) => ("error", e.message.clone()),
         };
         healthy &= listed.is_ok();
@@ -343,7 +396,10 @@ async fn check(gateways: &Gateways, conns: &[Connection], json: bool) -> u8 {
     } else {
         let width = rows.iter().map(|(c, ..)| c.id.len()).max().unwrap_or(0);
         for (c, state, ms, detail) in &rows {
-            println!("{:width$}  {:<12} {:>6} ms  {}  ({})", c.id, state, ms, detail, c.base_url);
+            println!(
+                "{:width$}  {:<12} {:>6} ms  {}  ({})",
+                c.id, state, ms, detail, c.base_url
+            );
         }
     }
     u8::from(!healthy)

@@ -41,13 +41,26 @@ pub fn plan_text(file: &str, plan: &Plan, rest: &Rest) -> String {
         "Plan for {file}: {} to update, {} already {}, {} not in the file (left alone).\n",
         plan.sends(),
         rest.matching,
-        if rest.matching == 1 { "matches" } else { "match" },
+        if rest.matching == 1 {
+            "matches"
+        } else {
+            "match"
+        },
         rest.not_in_file.len()
     );
     for t in plan.targets.iter().filter(|t| t.update().is_some()) {
-        out.push_str(&format!("\n~ {} ({}, {})\n", t.provider_name, t.key(), t.conn_name));
+        out.push_str(&format!(
+            "\n~ {} ({}, {})\n",
+            t.provider_name,
+            t.key(),
+            t.conn_name
+        ));
         for (label, before, after) in diff(t) {
-            out.push_str(&format!("    {label}: {} -> {}\n", shown(&before), shown(&after)));
+            out.push_str(&format!(
+                "    {label}: {} -> {}\n",
+                shown(&before),
+                shown(&after)
+            ));
         }
         if let Some(request) = t.request_text(str::to_owned) {
             for line in request.lines() {
@@ -56,7 +69,9 @@ pub fn plan_text(file: &str, plan: &Plan, rest: &Rest) -> String {
         }
     }
     for (conn, id, name) in &rest.not_in_file {
-        out.push_str(&format!("\n  {name} ({conn}/{id}): not in the file, left alone\n"));
+        out.push_str(&format!(
+            "\n  {name} ({conn}/{id}): not in the file, left alone\n"
+        ));
     }
     out
 }
@@ -95,14 +110,21 @@ pub fn problems_text(file: &str, problems: &[Problem]) -> String {
     let mut out = format!(
         "{} {} in {file}; nothing was planned:\n",
         problems.len(),
-        if problems.len() == 1 { "problem" } else { "problems" }
+        if problems.len() == 1 {
+            "problem"
+        } else {
+            "problems"
+        }
     );
     for p in problems {
-        let at = p
-            .at
-            .map(|a| format!("{file}:{}:{}", a.line, a.column))
-            .unwrap_or_else(|| file.to_owned());
-        let pointer = if p.pointer.is_empty() { "/" } else { &p.pointer };
+        let at =
+            p.at.map(|a| format!("{file}:{}:{}", a.line, a.column))
+                .unwrap_or_else(|| file.to_owned());
+        let pointer = if p.pointer.is_empty() {
+            "/"
+        } else {
+            &p.pointer
+        };
         out.push_str(&format!("  {at}: {pointer}: {}\n", p.message));
     }
     out

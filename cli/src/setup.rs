@@ -46,9 +46,8 @@ pub async fn connections(
     let cfg = config::parse(&text).map_err(|problems| problems.join("\n"))?;
     let mut out = Vec::with_capacity(cfg.connections.len());
     for mut conn in cfg.connections {
-        conn.base_url = absolute(&conn.base_url, is_url.then_some(location)).map_err(|e| {
-            format!("connection \"{}\": {e}", conn.id)
-        })?;
+        conn.base_url = absolute(&conn.base_url, is_url.then_some(location))
+            .map_err(|e| format!("connection \"{}\": {e}", conn.id))?;
         conn.auth = credential(&conn, &env);
         out.push(conn);
     }
@@ -75,7 +74,10 @@ fn absolute(base: &str, config_url: Option<&str>) -> Result<String, String> {
     if base.starts_with('/') {
         return Ok(format!("{origin}{base}"));
     }
-    let folder_end = url.rfind('/').filter(|&i| i >= origin_end).map_or(url.len(), |i| i + 1);
+    let folder_end = url
+        .rfind('/')
+        .filter(|&i| i >= origin_end)
+        .map_or(url.len(), |i| i + 1);
     let folder = url.get(..folder_end).unwrap_or(url);
     let sep = if folder.ends_with('/') { "" } else { "/" };
     Ok(format!("{folder}{sep}{base}"))
@@ -112,8 +114,14 @@ mod tests {
     #[test]
     fn relative_base_urls_resolve_like_the_panel_does() {
         let at = Some("http://127.0.0.1:8080/admin/switchboard.json");
-        assert_eq!(absolute("barndoor", at).unwrap(), "http://127.0.0.1:8080/admin/barndoor");
-        assert_eq!(absolute("/gw/respan", at).unwrap(), "http://127.0.0.1:8080/gw/respan");
+        assert_eq!(
+            absolute("barndoor", at).unwrap(),
+            "http://127.0.0.1:8080/admin/barndoor"
+        );
+        assert_eq!(
+            absolute("/gw/respan", at).unwrap(),
+            "http://127.0.0.1:8080/gw/respan"
+        );
         assert_eq!(
             absolute("https://api.example.com", None).unwrap(),
             "https://api.example.com"
@@ -127,7 +135,10 @@ mod tests {
 
     #[test]
     fn credential_variables_are_named_after_the_connection() {
-        assert_eq!(env_name("TOKEN", "prod-barndoor"), "SWITCHBOARD_TOKEN_PROD_BARNDOOR");
+        assert_eq!(
+            env_name("TOKEN", "prod-barndoor"),
+            "SWITCHBOARD_TOKEN_PROD_BARNDOOR"
+        );
         assert_eq!(env_name("KEY", "helpdesk"), "SWITCHBOARD_KEY_HELPDESK");
     }
 }

@@ -156,7 +156,7 @@ impl Check<'_> {
             Some(VERSION) => {}
             Some(v) if v > VERSION => self.problem(
                 &at("version"),
-                format!("This file is version {v}; this panel reads version {VERSION}."),
+                format!("This file is version {v}; this Switchboard reads version {VERSION}."),
             ),
             _ => self.problem(&at("version"), format!("\"version\" must be {VERSION}.")),
         }
@@ -179,7 +179,7 @@ impl Check<'_> {
             let known = names(self.live.iter().map(|l| l.conn.id.as_str()));
             self.problem(
                 &at,
-                format!("Unknown connection \"{id}\": this panel has {known}."),
+                format!("Unknown connection \"{id}\": the configuration has {known}."),
             );
             return;
         };
@@ -278,7 +278,7 @@ impl Check<'_> {
                 if !is_secret_marker(v) {
                     self.problem(
                         &here,
-                        format!("Secret values are never imported: keep {{\"{SECRET}\": …}} as exported, and change keys with Rotate key."),
+                        format!("Secret values are never imported: keep {{\"{SECRET}\": …}} as exported, and change keys by key rotation (Rotate key in the panel)."),
                     );
                 }
             } else if v == provider.value(name) {

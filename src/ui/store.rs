@@ -432,8 +432,7 @@ impl Store {
         // No readable answer: the update may have landed. Read the provider again; when
         // the action would now change nothing, the gateway holds it and the target is done.
         // (A new key cannot be seen, so a rotation stays failed.)
-        if e.may_have_landed() && self.refresh(key).await.is_ok()
-        {
+        if e.may_have_landed() && self.refresh(key).await.is_ok() {
             let landed = self.card_and_connection(key).is_ok_and(|(card, conn)| {
                 card.listed
                     .with_untracked(|l| matches!(step(&conn, &l.provider), Step::Skip(_)))

@@ -237,7 +237,7 @@ describe('state file', () => {
         { at: 'Line 23, column 13', pointer: f('colour') },
       ]);
       const messages = await page.textContent(`${dialog} .problems`);
-      for (const expected of ['Unknown member "colour"', 'Unknown connection "nowhere": this panel has refactor, libredesk, barndoor, respan.',
+      for (const expected of ['Unknown member "colour"', 'Unknown connection "nowhere": the configuration has refactor, libredesk, barndoor, respan.',
         'Connection "respan" speaks respan, not barndoor.', 'Secret values are never imported', 'Unknown provider "99"',
         'Name cannot be empty.', 'Must be from 1 to 3600.', 'must be a whole number or null', 'read-only', 'Unknown field "colour" for Barndoor']) {
         assert.ok(messages.includes(expected), `missing: ${expected}\n${messages}`);
