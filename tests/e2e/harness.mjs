@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const SANDBOX = process.env.SANDBOX;
+/** switchboard-cli, built by ./x test (the state file tests compare its export with the panel's). */
+export const CLI = process.env.CLI;
 const DIST = process.env.DIST;
 if (!SANDBOX || !DIST) throw new Error('SANDBOX and DIST must be set (./x test sets them)');
 

@@ -6,8 +6,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { CANARY, launch, leakSurfaces, noViolations, openPanel, recordUpdates, startSandbox } from './harness.mjs';
+import { CANARY, CLI, launch, leakSurfaces, noViolations, openPanel, recordUpdates, startSandbox } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -50,6 +51,11 @@ describe('state file', () => {
       assert.equal(download.suggestedFilename(), 'switchboard-state.json');
       assert.equal(readFileSync(await download.path(), 'utf8'), text);
       await closeDialog(page);
+
+      // The command line exports the same gateways to the same bytes.
+      assert.ok(CLI, 'CLI is not set: ./x test builds switchboard-cli and sets it');
+      const fromCli = execFileSync(CLI, ['--config', `${sandbox.url}switchboard.json`, 'export'], { encoding: 'utf8' });
+      assert.equal(fromCli, text, 'the CLI and the panel export the same file');
 
       // The shipped schema accepts the export and refuses what the format does not allow.
       const schema = await (await fetch(sandbox.url + 'switchboard-state.schema.json')).json();
