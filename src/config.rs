@@ -110,7 +110,18 @@ pub struct UiOptions {
     /// Requests a bulk run keeps in flight per connection (default 4).
     #[serde(default)]
     pub bulk_concurrency: Option<u32>,
+    /// Where the change journal is kept: `local` (IndexedDB, the default), `memory`
+    /// (until reload) or `off`.
+    #[serde(default)]
+    pub journal: Option<String>,
+    /// The `switchboard:saved` message and `on_saved` also carry the non-secret fields'
+    /// before and after values (for hosts that keep their own audit log).
+    #[serde(default)]
+    pub saved_events_with_values: bool,
 }
+
+/// The values `ui.journal` takes.
+pub const JOURNAL_CHOICES: [&str; 3] = ["local", "memory", "off"];
 
 /// Requests a bulk run keeps in flight per connection unless configured otherwise.
 pub const DEFAULT_BULK_CONCURRENCY: u32 = 4;
@@ -184,6 +195,14 @@ pub fn parse(text: &str) -> Result<Config, Vec<String>> {
         if !(1..=MAX_BULK_CONCURRENCY).contains(&n) {
             problems.push(format!(
                 "ui.bulk_concurrency: {n} is out of range; use 1 to {MAX_BULK_CONCURRENCY}"
+            ));
+        }
+    }
+    if let Some(j) = &file.ui.journal {
+        if !JOURNAL_CHOICES.contains(&j.as_str()) {
+            problems.push(format!(
+                "ui.journal: \"{j}\" is not one of {}",
+                JOURNAL_CHOICES.join(", ")
             ));
         }
     }

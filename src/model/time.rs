@@ -96,6 +96,13 @@ pub fn exact(ms: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC")
 }
 
+/// The moment in RFC 3339, UTC, to the millisecond: `2026-11-29T06:54:12.345Z`.
+pub fn rfc3339(ms: i64) -> String {
+    let (y, mo, d, h, mi) = civil(ms);
+    let (s, milli) = (ms.div_euclid(1000).rem_euclid(60), ms.rem_euclid(1000));
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z")
+}
+
 /// How long ago `then` was at `now` (both in ms), as people say it.
 pub fn relative(then: i64, now: i64) -> String {
     let secs = (now - then) / 1000;

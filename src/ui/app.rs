@@ -6,6 +6,7 @@ use super::embed;
 use super::filters::{visible_cards, Filters, Toolbar};
 use super::fleet::{Intent, SelectionBar};
 use super::grid::Grid;
+use super::journal::{Journal, Keeping};
 use super::lazy;
 use super::selection::Selection;
 use super::statefile::StateView;
@@ -65,6 +66,7 @@ pub fn App(
             view! { <Panel connections=cfg.connections read_only=cfg.ui.read_only search=cfg.ui.search
                 timeout_ms=cfg.ui.request_timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS) on_saved=on_saved
                 bulk_concurrency=cfg.ui.bulk_concurrency.unwrap_or(crate::config::DEFAULT_BULK_CONCURRENCY)
+                journal=cfg.ui.journal.clone().unwrap_or_default() saved_events_with_values=cfg.ui.saved_events_with_values
                 embed=embed allowed_origins=cfg.ui.allowed_parent_origins /> }.into_any()
         }
     }
@@ -142,6 +144,12 @@ pub fn Panel(
     /// Requests a bulk run keeps in flight per connection (default 4).
     #[prop(optional)]
     bulk_concurrency: Option<u32>,
+    /// Where the change journal is kept: "local" (default), "memory" or "off".
+    #[prop(optional, into)]
+    journal: String,
+    /// Saved events carry the non-secret fields' before and after values.
+    #[prop(optional)]
+    saved_events_with_values: bool,
 ) -> impl IntoView {
     let policy = crate::client::CallPolicy {
         timeout_ms: timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS),
@@ -151,6 +159,13 @@ pub fn Panel(
     if let Some(n) = bulk_concurrency {
         store.bulk_concurrency = n.max(1) as usize;
     }
+    store.journal = Journal::new(match journal.as_str() {
+        "memory" => Keeping::Memory,
+        "off" => Keeping::Off,
+        _ => Keeping::Local,
+    });
+    store.saved_with_values = saved_events_with_values;
+    super::tabs::listen(store);
     store.load_all();
     super::dom::mark_once("switchboard:lists");
     if embed && embed::in_frame() {
@@ -225,6 +240,7 @@ pub fn Panel(
                 <div class="spacer"></div>
                 <button type="button" on:click=move |_| store.load_all()>"Reload"</button>
                 <button type="button" on:click=move |_| settings_open.set(true)>"Connections"</button>
+                <button type="button" on:click=move |_| store.history.set(Some(None))>"History"</button>
                 <button type="button" on:click=move |_| state_view.set(Some(StateView::Export))>"Export"</button>
                 {(!store.read_only).then(|| view! {
                     <button type="button" on:click=move |_| state_view.set(Some(StateView::Import))>"Import"</button>
@@ -245,6 +261,7 @@ pub fn Panel(
             {move || store.editing.get().map(|key| lazy::edit(store, key))}
             {move || settings_open.get().then(|| lazy::connections(store, settings_open))}
             {move || state_view.get().map(|_| lazy::state_file(store, selection, visible, state_view))}
+            {move || store.history.get().map(|_| lazy::history(store))}
             <ConfirmDialog store=store />
             <Toasts store=store />
         </div>

@@ -181,6 +181,11 @@ pub fn ProviderCard(card: Card, store: Store, selection: Selection) -> impl Into
                 on:click=move |ev| { ev.stop_propagation(); open(); }>"Edit"</button>
         }
     });
+    let history_label = move || listed.with(|l| format!("History of {}", l.provider.name));
+    let history = view! {
+        <button type="button" class="card-edit" aria-label=history_label
+            on:click=move |ev| { ev.stop_propagation(); store.history.set(Some(Some(key.get_value()))); }>"History"</button>
+    };
     view! {
         <article class="card" class:selected=selected tabindex="0" data-key=key.get_value().to_string()
             aria-label=label on:click=on_click on:keydown=on_key>
@@ -189,6 +194,7 @@ pub fn ProviderCard(card: Card, store: Store, selection: Selection) -> impl Into
             <footer class="card-foot">
                 <span class="conn">{connection}</span>
                 <span class=status_class role="status">{status_text}</span>
+                {history}
                 {edit}
             </footer>
         </article>

@@ -42,13 +42,21 @@ fn post(msg: &serde_json::Value, origins: &[String]) {
 
 /// Tells the parent page about a save: connection, provider and field names, no values.
 pub fn post_saved(ev: &SavedEvent, origins: &[String]) {
-    let msg = serde_json::json!({
+    let mut msg = serde_json::json!({
         "type": "switchboard:saved",
         "connection": ev.connection,
         "gateway": ev.gateway,
         "provider": ev.provider,
         "fields": ev.fields,
     });
+    // Only with `ui.saved_events_with_values`, and never a secret's (they are left out).
+    if let (Some(values), Some(m)) = (&ev.values, msg.as_object_mut()) {
+        let values: Vec<_> = values
+            .iter()
+            .map(|c| serde_json::json!({"field": c.field, "before": c.before, "after": c.after}))
+            .collect();
+        m.insert("values".into(), values.into());
+    }
     post(&msg, origins);
 }
 

@@ -1,5 +1,6 @@
 //! The views that load on first use: the edit form, the bulk dialog, the Connections
-//! view, the state file's export and import, and the bar of a file kept as a reference. In the release build (`./x` sets `--cfg switchboard_split`) each is a split point:
+//! view, the state file's export and import, the bar of a file kept as a reference, and
+//! the History view. In the release build (`./x` sets `--cfg switchboard_split`) each is a split point:
 //! its code is a separate wasm chunk, fetched when the view is first opened, or earlier,
 //! once the first screen is up and the browser is idle. Elsewhere (tests, the example
 //! host, `trunk serve`) they are plain functions.
@@ -13,6 +14,7 @@
 
 use super::filters::Filters;
 use super::form::EditDialog;
+use super::history::HistoryDialog;
 use super::settings::Settings;
 use super::statefile::{DriftBar, ExportDialog, ImportDialog, StateView};
 use super::store::Store;
@@ -90,6 +92,17 @@ fn drift_view(store: Store, filters: Filters) -> Result<AnyView, NotLoaded> {
     Ok(view! { <DriftBar store=store filters=filters /> }.into_any())
 }
 
+#[cfg_attr(
+    switchboard_split,
+    leptos::wasm_split::wasm_split(history, fallible, preload(preload_history),
+        wasm_split_path = ::leptos::wasm_split)
+)]
+fn history_view(store: Store) -> Result<AnyView, NotLoaded> {
+    let only = store.history.get_untracked().flatten();
+    let on_close = Callback::new(move |()| store.history.set(None));
+    Ok(view! { <HistoryDialog store=store only=only on_close=on_close /> }.into_any())
+}
+
 #[cfg(switchboard_split)]
 mod chunks {
     //! Which chunks are in, and the one-poll call of a split function whose chunk is.
@@ -102,6 +115,7 @@ mod chunks {
     pub static CONNECTIONS: AtomicBool = AtomicBool::new(false);
     pub static STATE: AtomicBool = AtomicBool::new(false);
     pub static DRIFT: AtomicBool = AtomicBool::new(false);
+    pub static HISTORY: AtomicBool = AtomicBool::new(false);
 
     pub fn is_in(chunk: &AtomicBool) -> bool {
         chunk.load(Ordering::Relaxed)
@@ -255,6 +269,21 @@ pub fn drift(store: Store, filters: Filters) -> AnyView {
     shown(store, "reference file bar", view, close)
 }
 
+/// The History view (nothing until its code is in).
+pub fn history(store: Store) -> AnyView {
+    let close = move || store.history.set(None);
+    let view = when_loaded!(
+        HISTORY,
+        preload_history,
+        history_view(store),
+        move || store.history.update(|_| {}),
+        close,
+        store,
+        "History view"
+    );
+    shown(store, "History view", view, close)
+}
+
 /// Fetches every lazy view's code now, so that opening one waits for nothing. Called
 /// once the first screen is up, when the browser is idle; a failure is left for the
 /// opening to report.
@@ -275,6 +304,9 @@ pub fn prefetch() {
         }
         if preload_drift().await.is_ok() {
             chunks::arrived(&chunks::DRIFT);
+        }
+        if preload_history().await.is_ok() {
+            chunks::arrived(&chunks::HISTORY);
         }
     });
 }

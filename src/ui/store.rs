@@ -3,10 +3,12 @@
 
 use super::cards::{Card, CardSet, Listed, SaveStatus};
 use super::confirm::Question;
+use super::journal::{Journal, Keeping};
 use super::toast::{Toast, ToastKind};
 use crate::client::{self, CallPolicy};
 use crate::dialect::Connection;
 use crate::fleet::{Outcome, Step};
+use crate::journal::{Ended, Entry, Operation};
 use crate::model::{ApiError, ErrorKind, PlannedUpdate, Provider};
 use crate::queue::KeyedQueue;
 use crate::state::Desired;
@@ -36,6 +38,8 @@ pub struct SavedEvent {
     pub provider: String,
     /// Names of the fields that changed.
     pub fields: Vec<&'static str>,
+    /// With `ui.saved_events_with_values`: each non-secret field's before and after value.
+    pub values: Option<Vec<crate::journal::FieldChange>>,
 }
 
 /// How a save ended when it did not fail.
@@ -68,6 +72,16 @@ pub struct Store {
     pub asking: RwSignal<Option<Question>>,
     /// The state file kept open as a reference: cards that differ from it are marked.
     pub reference: RwSignal<Option<Arc<Desired>>>,
+    /// Every change applied, with before and after (`ui.journal`).
+    pub journal: Journal,
+    /// The card another tab just saved (an open form on it learns its provider changed).
+    pub remote_saved: RwSignal<Option<Arc<str>>>,
+    /// The History view, when open: of every provider (`Some(None)`) or of one card.
+    pub history: RwSignal<Option<Option<Arc<str>>>>,
+    /// The card whose next save is the revert of this journal entry.
+    pub reverting: StoredValue<Option<(Arc<str>, u64)>>,
+    /// `ui.saved_events_with_values`: saved events carry the non-secret values too.
+    pub saved_with_values: bool,
     next_toast: StoredValue<u64>,
     pub read_only: bool,
     /// Saves on one provider take turns.
@@ -103,6 +117,11 @@ impl Store {
             now: RwSignal::new(js_sys::Date::now() as i64),
             asking: RwSignal::new(None),
             reference: RwSignal::new(None),
+            journal: Journal::new(Keeping::Local),
+            remote_saved: RwSignal::new(None),
+            history: RwSignal::new(None),
+            reverting: StoredValue::new(None),
+            saved_with_values: false,
             next_toast: StoredValue::new(0),
             read_only,
             turns: StoredValue::new(KeyedQueue::default()),
@@ -156,6 +175,39 @@ impl Store {
                 store.notify_pending.set_value(false);
                 store.contents.notify();
             });
+        }
+    }
+
+    /// A provider another tab saved: the card takes it, and an open form on it is told.
+    pub fn take_remote(&self, key: Arc<str>, provider: Provider) {
+        let Ok((card, conn)) = self.card_and_connection(&key) else {
+            return;
+        };
+        if card.listed.with_untracked(|l| l.provider != provider) {
+            self.set_provider(&card, &conn, provider);
+            self.remote_saved.set(Some(key));
+        }
+    }
+
+    /// Keeps a journal entry of what happened to `before` on the card with `key`.
+    fn journal_entry(
+        &self,
+        key: &str,
+        before: &Provider,
+        change: &crate::model::Change,
+        op: &Operation,
+        ended: Ended,
+    ) {
+        if let Ok((_, conn)) = self.card_and_connection(key) {
+            let at = js_sys::Date::now() as i64;
+            self.journal.record(Entry::of_change(
+                at,
+                &conn,
+                before,
+                change,
+                op.clone(),
+                ended,
+            ));
         }
     }
 
@@ -345,7 +397,7 @@ impl Store {
 
     /// Reads the provider again; when it changed on the server since the panel last knew
     /// it, the card takes the server's version and the answer is `true`.
-    async fn refresh(&self, key: &str) -> Result<bool, ApiError> {
+    pub async fn refresh(&self, key: &str) -> Result<bool, ApiError> {
         let (card, conn) = self.card_and_connection(key)?;
         let dialect = conn.gateway.dialect();
         let req = card
@@ -392,13 +444,32 @@ impl Store {
         if check_stale && matches!(self.refresh(key).await, Ok(true)) {
             return Ok(Saved::Stale);
         }
-        match plan() {
-            Some(update) if !update.change.is_empty() => self
-                .send(key, update, true, |_| {})
-                .await
-                .map(|()| Saved::Done),
-            _ => Ok(Saved::Unchanged),
+        let Some(update) = plan().filter(|u| !u.change.is_empty()) else {
+            return Ok(Saved::Unchanged);
+        };
+        // A save opened from the History view's Revert is journalled as that revert.
+        let op = match self.reverting.get_value() {
+            Some((k, of)) if *k == *key => Operation::Revert { of },
+            _ => Operation::Save,
+        };
+        let change = update.change.clone();
+        let before = self
+            .card(key)
+            .map(|c| c.listed.with_untracked(|l| l.provider.clone()));
+        let sent = self.send(key, update, true, |_| {}).await;
+        if let Some(before) = before {
+            let ended = match &sent {
+                Ok(()) => Ended::Saved,
+                Err(e) => Ended::Failed {
+                    message: e.message.clone(),
+                },
+            };
+            self.journal_entry(key, &before, &change, &op, ended);
         }
+        if sent.is_ok() && matches!(op, Operation::Revert { .. }) {
+            self.reverting.set_value(None);
+        }
+        sent.map(|()| Saved::Done)
     }
 
     /// One target of a bulk run: when the provider's turn comes it is read again, and
@@ -411,6 +482,7 @@ impl Store {
         key: &str,
         step: impl Fn(&Connection, &Provider) -> Step,
         on_retry: impl Fn(&ApiError) + 'static,
+        op: &Operation,
     ) -> Outcome {
         let Some(turns) = self.turns.try_get_value() else {
             return Outcome::Cancelled;
@@ -418,16 +490,32 @@ impl Store {
         let _turn = turns.turn(key).await;
         // A failed re-read does not stop the update: the update reports its own failure.
         let _ = self.refresh(key).await;
-        let planned = self
-            .card_and_connection(key)
-            .map(|(card, conn)| card.listed.with_untracked(|l| step(&conn, &l.provider)));
-        let e = match planned {
+        let planned = self.card_and_connection(key).map(|(card, conn)| {
+            card.listed
+                .with_untracked(|l| (step(&conn, &l.provider), l.provider.clone(), conn))
+        });
+        let (update, before) = match planned {
             Err(e) => return Outcome::Failed(e.message),
-            Ok(Step::Skip(why)) => return Outcome::Skipped(why),
-            Ok(Step::Send(update)) => match self.send(key, *update, false, on_retry).await {
-                Ok(()) => return Outcome::Done,
-                Err(e) => e,
-            },
+            Ok((Step::Skip(why), provider, conn)) => {
+                let at = js_sys::Date::now() as i64;
+                self.journal.record(Entry::skipped(
+                    at,
+                    &conn,
+                    &provider,
+                    op.clone(),
+                    why.clone(),
+                ));
+                return Outcome::Skipped(why);
+            }
+            Ok((Step::Send(update), provider, _)) => (update, provider),
+        };
+        let change = update.change.clone();
+        let e = match self.send(key, *update, false, on_retry).await {
+            Ok(()) => {
+                self.journal_entry(key, &before, &change, op, Ended::Saved);
+                return Outcome::Done;
+            }
+            Err(e) => e,
         };
         // No readable answer: the update may have landed. Read the provider again; when
         // the action would now change nothing, the gateway holds it and the target is done.
@@ -441,9 +529,14 @@ impl Store {
                 if let Some(card) = self.card(key) {
                     card.status.set(SaveStatus::Saved);
                 }
+                self.journal_entry(key, &before, &change, op, Ended::Saved);
                 return Outcome::Done;
             }
         }
+        let ended = Ended::Failed {
+            message: e.message.clone(),
+        };
+        self.journal_entry(key, &before, &change, op, ended);
         Outcome::Failed(e.message)
     }
 
@@ -475,6 +568,14 @@ impl Store {
         .and_then(|a| dialect.parse_update(&before, &change, &a.body));
         match result {
             Ok(next) => {
+                super::tabs::announce_saved(key, &next);
+                let values = self.saved_with_values.then(|| {
+                    Entry::of_change(0, &conn, &before, &change, Operation::Save, Ended::Saved)
+                        .changes
+                        .into_iter()
+                        .filter(|c| !c.secret)
+                        .collect()
+                });
                 self.set_provider(&card, &conn, next);
                 card.status.set(SaveStatus::Saved);
                 if announce {
@@ -486,6 +587,7 @@ impl Store {
                         gateway: conn.gateway.slug(),
                         provider: before.id.clone(),
                         fields: change.changed().to_vec(),
+                        values,
                     });
                 }
                 Ok(())

@@ -13,6 +13,7 @@ use super::modal::Modal;
 use super::selection::Selection;
 use super::store::Store;
 use crate::fleet::{Action, Goal, Plan};
+use crate::journal::Operation;
 use compose::{RotateKeyForm, SetFieldForm};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -105,7 +106,11 @@ pub fn FleetDialog(
                 <TargetTable run=run />
                 <RunControls run=run
                     on_back=composed.then_some(Callback::new(move |()| { run.clear(); composing.set(true); }))
-                    on_send=Callback::new(move |()| run.start(action.get_value().map(|a| Arc::new(a) as _)))
+                    on_send=Callback::new(move |()| {
+                        let act = action.get_value();
+                        let op = Operation::Bulk { run: act.as_ref().map(Action::title).unwrap_or_default() };
+                        run.start(act.map(|a| Arc::new(a) as _), op);
+                    })
                     on_retry=retry on_close=on_close />
             </Show>
         </Modal>

@@ -2,6 +2,7 @@
 //! through the store (turns, stale check, retry policy, card status), and shows progress.
 
 use crate::fleet::{clock, summary, Goal, Next, Outcome, Plan, Progress, Schedule};
+use crate::journal::Operation;
 use crate::ui::store::Store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -28,6 +29,8 @@ pub struct Run {
     plan: StoredValue<Option<Plan>>,
     schedule: StoredValue<Option<Schedule>>,
     goal: StoredValue<Option<Arc<dyn Goal + Send + Sync>>>,
+    /// What the journal calls this run's changes.
+    op: StoredValue<Operation>,
     /// Each target's outcome as its row shows it. Reference-counted cells, not arena
     /// ones: a plan made from a click belongs to no component that could drop them.
     rows: StoredValue<Vec<ArcRwSignal<Outcome>>>,
@@ -61,6 +64,7 @@ impl Run {
             plan: StoredValue::new(None),
             schedule: StoredValue::new(None),
             goal: StoredValue::new(None),
+            op: StoredValue::new(Operation::Save),
             rows: StoredValue::new(Vec::new()),
             generation: RwSignal::new(0),
             state: RwSignal::new(RunState::Empty),
@@ -122,12 +126,13 @@ impl Run {
     }
 
     /// Sends the plan with `goal` (which plans each target again against the provider
-    /// as its gateway has it when its turn comes).
-    pub fn start(&self, goal: Option<Arc<dyn Goal + Send + Sync>>) {
+    /// as its gateway has it when its turn comes); the journal records each target as `op`.
+    pub fn start(&self, goal: Option<Arc<dyn Goal + Send + Sync>>, op: Operation) {
         if self.state.get_untracked() != RunState::Planned {
             return;
         }
         self.goal.set_value(goal);
+        self.op.set_value(op);
         self.started_at.set_value(now());
         self.state.set(RunState::Running);
         let run = *self;
@@ -277,6 +282,7 @@ impl Run {
             return;
         };
         self.show(i, Outcome::Sending);
+        let op = self.op.get_value();
         let run = *self;
         spawn_local(async move {
             let slow = move |e: &crate::model::ApiError| {
@@ -288,7 +294,7 @@ impl Run {
             };
             let outcome = run
                 .store
-                .apply(&key, |conn, provider| goal.step(conn, provider), slow)
+                .apply(&key, |conn, provider| goal.step(conn, provider), slow, &op)
                 .await;
             run.settle(i, outcome);
             run.pump();

@@ -55,6 +55,7 @@ pub fn EditDialog(store: Store, key: Arc<str>) -> impl IntoView {
                     <p class="card-sub">{conn.gateway.label()}" · "{kind}" · "{conn.name.clone()}</p>
                     <p class="provider-id">"Id "<code>{id}</code>
                         <button type="button" class="link" on:click=copy_id>"Copy id"</button>
+                        <button type="button" class="link" on:click=move |_| form.show_history()>"History"</button>
                         <span class="muted" aria-live="polite">{move || match copied.get() {
                             Some(true) => "Copied.",
                             Some(false) => "The browser refused the clipboard; select the id instead.",

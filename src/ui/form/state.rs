@@ -75,6 +75,7 @@ impl FormState {
             confirmed_stale: RwSignal::new(false),
         };
         form.keep_draft();
+        form.hear_other_tabs();
         Some(form)
     }
 
@@ -98,6 +99,23 @@ impl FormState {
                 self.confirmed_stale.set(false);
             }
         });
+    }
+
+    /// Another tab saved this provider: with edits here, the form says its provider changed
+    /// (the stale notice); the preview already plans against the new version.
+    fn hear_other_tabs(self) {
+        Effect::new(move |prev: Option<()>| {
+            let saved = self.store.remote_saved.get();
+            let mine = saved.is_some_and(|k| self.key.with_value(|own| *own == k));
+            if prev.is_some() && mine && !self.draft.with_untracked(Draft::is_empty) {
+                self.stale.set(true);
+            }
+        });
+    }
+
+    /// Opens this provider's history over the form.
+    pub fn show_history(self) {
+        self.store.history.set(Some(Some(self.key.get_value())));
     }
 
     /// The message for one field: the gateway's, else validation's.

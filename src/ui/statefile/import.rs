@@ -5,6 +5,7 @@
 
 use crate::dialect::Connection;
 use crate::fleet::{Goal, Plan};
+use crate::journal::Operation;
 use crate::model::Provider;
 use crate::state::{self, Desired, LiveConnection, Problem};
 use crate::ui::fleet::plan_for;
@@ -185,7 +186,12 @@ pub fn ImportDialog(store: Store, on_close: Callback<()>) -> impl IntoView {
         let goal = desired
             .get_value()
             .map(|d| d as Arc<dyn Goal + Send + Sync>);
-        run.start(goal);
+        run.start(
+            goal,
+            Operation::Import {
+                file: name.get_untracked(),
+            },
+        );
     });
     let on_retry = Callback::new(move |()| {
         if let Some(d) = desired.get_value() {

@@ -1,0 +1,271 @@
+//! Where the change journal is kept, as `ui.journal` says: `local` (IndexedDB, shared by
+//! every tab of this origin and kept across reloads), `memory` (this tab, until reload) or
+//! `off`. Entries never hold a secret (see [`crate::journal`]); they are stored as JSON
+//! text under an auto-incremented key, which is the entry's number.
+//!
+//! Writes are batched: the entries of a bulk run arrive by the hundred and go into one
+//! transaction a few times a second; the oldest are dropped beyond the cap in the same
+//! breath. IndexedDB serialises transactions, so two tabs writing at once lose nothing.
+
+use crate::journal::{keep_newest, Entry, DEFAULT_CAP};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbRequest, IdbTransactionMode};
+
+const DB: &str = "switchboard";
+const STORE: &str = "journal";
+
+/// How the journal is kept (`ui.journal`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Keeping {
+    #[default]
+    Local,
+    Memory,
+    Off,
+}
+
+/// The journal of this panel. `Copy`: arena handles.
+#[derive(Clone, Copy)]
+pub struct Journal {
+    pub keeping: Keeping,
+    cap: usize,
+    /// `memory`: the entries; `local`: nothing (IndexedDB holds them).
+    memory: StoredValue<Vec<Entry>>,
+    next_id: StoredValue<u64>,
+    /// Entries waiting for the next write.
+    pending: StoredValue<Vec<Entry>>,
+    flush_due: StoredValue<bool>,
+    db: StoredValue<Option<IdbDatabase>, LocalStorage>,
+    /// Bumped whenever entries were added here or in another tab: the History view reads again.
+    pub changed: RwSignal<u64>,
+    /// Set when keeping entries failed (IndexedDB refused): the History view says so.
+    pub trouble: RwSignal<Option<String>>,
+}
+
+impl Journal {
+    pub fn new(keeping: Keeping) -> Self {
+        Journal {
+            keeping,
+            cap: DEFAULT_CAP,
+            memory: StoredValue::new(Vec::new()),
+            next_id: StoredValue::new(1),
+            pending: StoredValue::new(Vec::new()),
+            flush_due: StoredValue::new(false),
+            db: StoredValue::new_local(None),
+            changed: RwSignal::new(0),
+            trouble: RwSignal::new(None),
+        }
+    }
+
+    /// Keeps an entry (soon, in a batch, for `local`).
+    pub fn record(&self, mut entry: Entry) {
+        match self.keeping {
+            Keeping::Off => {}
+            Keeping::Memory => {
+                let id = self.next_id.try_update_value(|n| {
+                    *n += 1;
+                    *n - 1
+                });
+                entry.id = id.unwrap_or_default();
+                self.memory.update_value(|m| {
+                    m.push(entry);
+                    keep_newest(m, self.cap);
+                });
+                self.changed.update(|n| *n += 1);
+            }
+            Keeping::Local => {
+                self.pending.update_value(|p| p.push(entry));
+                if self
+                    .flush_due
+                    .try_update_value(|d| std::mem::replace(d, true))
+                    == Some(false)
+                {
+                    let journal = *self;
+                    set_timeout(
+                        move || leptos::task::spawn_local(async move { journal.flush().await }),
+                        std::time::Duration::from_millis(100),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Another tab added entries: whoever shows them reads again.
+    pub fn heard(&self) {
+        let _ = self.changed.try_update(|n| *n += 1);
+    }
+
+    async fn flush(self) {
+        let batch = self
+            .pending
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        self.flush_due.try_set_value(false);
+        if batch.is_empty() {
+            return;
+        }
+        match self.write(&batch).await {
+            Ok(()) => {
+                let _ = self.changed.try_update(|n| *n += 1);
+                super::tabs::announce_journal();
+            }
+            Err(e) => {
+                let _ = self.trouble.try_set(Some(e));
+            }
+        }
+    }
+
+    async fn database(&self) -> Result<IdbDatabase, String> {
+        if let Some(db) = self.db.try_get_value().flatten() {
+            return Ok(db);
+        }
+        let factory = web_sys::window()
+            .and_then(|w| w.indexed_db().ok().flatten())
+            .ok_or("This browser keeps no IndexedDB here (a private window?).")?;
+        let open = factory
+            .open_with_u32(DB, 1)
+            .map_err(|_| "IndexedDB refused to open.")?;
+        let on_upgrade = Closure::once_into_js({
+            let open = open.clone();
+            move |_: JsValue| {
+                if let Ok(db) = open.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
+                    if !db.object_store_names().contains(STORE) {
+                        let options = web_sys::IdbObjectStoreParameters::new();
+                        options.set_auto_increment(true);
+                        let _ = db.create_object_store_with_optional_parameters(STORE, &options);
+                    }
+                }
+            }
+        });
+        open.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
+        let db: IdbDatabase = done(open.unchecked_ref::<IdbRequest>())
+            .await?
+            .dyn_into()
+            .map_err(|_| "IndexedDB answered with something else.")?;
+        self.db.try_set_value(Some(db.clone()));
+        Ok(db)
+    }
+
+    async fn write(&self, batch: &[Entry]) -> Result<(), String> {
+        let db = self.database().await?;
+        let tx = db
+            .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
+            .map_err(|_| "The journal could not be written.")?;
+        let store = tx
+            .object_store(STORE)
+            .map_err(|_| "The journal store is missing.")?;
+        for entry in batch {
+            let text = serde_json::to_string(entry).map_err(|e| e.to_string())?;
+            store
+                .add(&JsValue::from_str(&text))
+                .map_err(|_| "The journal refused an entry.")?;
+        }
+        // Beyond the cap, the oldest go: everything up to the key of the last one too many.
+        let count = done(
+            &store
+                .count()
+                .map_err(|_| "The journal could not be counted.")?,
+        )
+        .await?
+        .as_f64()
+        .unwrap_or(0.0) as usize;
+        if count > self.cap {
+            let extra = u32::try_from(count - self.cap).unwrap_or(u32::MAX);
+            let keys = done(
+                &store
+                    .get_all_keys_with_key_and_limit(&JsValue::NULL, extra)
+                    .map_err(|_| "The journal's keys could not be read.")?,
+            )
+            .await?;
+            let last = js_sys::Array::from(&keys).pop();
+            if let Ok(range) = web_sys::IdbKeyRange::upper_bound(&last) {
+                let _ = store.delete(&range);
+            }
+        }
+        done_tx(&tx).await
+    }
+
+    /// Every entry, newest first.
+    pub async fn entries(&self) -> Result<Vec<Entry>, String> {
+        let mut all = match self.keeping {
+            Keeping::Off => Vec::new(),
+            Keeping::Memory => self.memory.try_get_value().unwrap_or_default(),
+            Keeping::Local => self.read_all().await?,
+        };
+        all.sort_by_key(|e| std::cmp::Reverse(e.id));
+        Ok(all)
+    }
+
+    async fn read_all(&self) -> Result<Vec<Entry>, String> {
+        let db = self.database().await?;
+        let tx = db
+            .transaction_with_str(STORE)
+            .map_err(|_| "The journal could not be read.")?;
+        let store = tx
+            .object_store(STORE)
+            .map_err(|_| "The journal store is missing.")?;
+        let values = done(
+            &store
+                .get_all()
+                .map_err(|_| "The journal could not be read.")?,
+        )
+        .await?;
+        let keys = done(
+            &store
+                .get_all_keys()
+                .map_err(|_| "The journal could not be read.")?,
+        )
+        .await?;
+        let (values, keys) = (js_sys::Array::from(&values), js_sys::Array::from(&keys));
+        Ok(values
+            .iter()
+            .zip(keys.iter())
+            .filter_map(|(v, k)| {
+                let mut e: Entry = serde_json::from_str(&v.as_string()?).ok()?;
+                e.id = k.as_f64()? as u64;
+                Some(e)
+            })
+            .collect())
+    }
+}
+
+/// The result of an IndexedDB request, once it succeeds.
+async fn done(req: &IdbRequest) -> Result<JsValue, String> {
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let answered = req.clone();
+        let ok = Closure::once_into_js(move |_: JsValue| {
+            let _ = resolve.call1(
+                &JsValue::NULL,
+                &answered.result().unwrap_or(JsValue::UNDEFINED),
+            );
+        });
+        let failed = Closure::once_into_js(move |_: JsValue| {
+            let _ = reject.call0(&JsValue::NULL);
+        });
+        req.set_onsuccess(Some(ok.unchecked_ref()));
+        req.set_onerror(Some(failed.unchecked_ref()));
+    });
+    JsFuture::from(promise)
+        .await
+        .map_err(|_| "IndexedDB refused the request.".to_owned())
+}
+
+/// Waits until a transaction has committed.
+async fn done_tx(tx: &web_sys::IdbTransaction) -> Result<(), String> {
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let ok = Closure::once_into_js(move |_: JsValue| {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let failed = Closure::once_into_js(move |_: JsValue| {
+            let _ = reject.call0(&JsValue::NULL);
+        });
+        tx.set_oncomplete(Some(ok.unchecked_ref()));
+        tx.set_onerror(Some(failed.unchecked_ref()));
+    });
+    JsFuture::from(promise)
+        .await
+        .map(drop)
+        .map_err(|_| "The journal's write did not complete.".to_owned())
+}
