@@ -178,15 +178,18 @@ impl Store {
         }
     }
 
-    /// A provider another tab saved: the card takes it, and an open form on it is told.
-    pub fn take_remote(&self, key: Arc<str>, provider: Provider) {
-        let Ok((card, conn)) = self.card_and_connection(&key) else {
+    /// Another tab saved this card's provider: it is read again from its gateway, and an
+    /// open form on it is told when it changed.
+    pub fn take_remote(&self, key: Arc<str>) {
+        if self.card(&key).is_none() {
             return;
-        };
-        if card.listed.with_untracked(|l| l.provider != provider) {
-            self.set_provider(&card, &conn, provider);
-            self.remote_saved.set(Some(key));
         }
+        let store = *self;
+        spawn_local(async move {
+            if let Ok(true) = store.refresh(&key).await {
+                let _ = store.remote_saved.try_set(Some(key));
+            }
+        });
     }
 
     /// Keeps a journal entry of what happened to `before` on the card with `key`.
@@ -568,7 +571,7 @@ impl Store {
         .and_then(|a| dialect.parse_update(&before, &change, &a.body));
         match result {
             Ok(next) => {
-                super::tabs::announce_saved(key, &next);
+                super::tabs::announce_saved(key);
                 let values = self.saved_with_values.then(|| {
                     Entry::of_change(0, &conn, &before, &change, Operation::Save, Ended::Saved)
                         .changes

@@ -158,8 +158,20 @@ export async function saveAndCapture(page, method) {
 export async function leakSurfaces(page, consoleLines) {
   const inPage = await page.evaluate(async () => {
     const storage = (s) => Object.keys(s).map((k) => k + '=' + s.getItem(k)).join('\n');
+    // Every IndexedDB database, every store, every record (the journal lives there).
     let idb = '';
-    if (indexedDB.databases) idb = JSON.stringify(await indexedDB.databases());
+    if (indexedDB.databases) {
+      const dbs = await indexedDB.databases();
+      idb = JSON.stringify(dbs);
+      for (const { name } of dbs) {
+        const db = await new Promise((ok, no) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = no; });
+        for (const store of db.objectStoreNames) {
+          const all = await new Promise((ok, no) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); r.onerror = no; });
+          idb += `\n${name}/${store}: ${JSON.stringify(all)}`;
+        }
+        db.close();
+      }
+    }
     return {
       dom: document.documentElement.outerHTML,
       values: [...document.querySelectorAll('input, textarea')].map((i) => i.value).join('\n'),
