@@ -65,10 +65,11 @@ pub struct FieldChange {
     /// As the preview showed them ("inherit" for a meaningful null; "replaced" for a secret).
     pub before_text: String,
     pub after_text: String,
-    /// The values themselves, for a revert; never for a secret.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// The values themselves, for a revert; never for a secret. (A `null` value is a value:
+    /// Barndoor's "inherit". Absent means "not recorded".)
+    #[serde(skip_serializing_if = "Option::is_none", default, deserialize_with = "present")]
     pub before: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(skip_serializing_if = "Option::is_none", default, deserialize_with = "present")]
     pub after: Option<Value>,
     pub secret: bool,
 }
@@ -207,6 +208,12 @@ impl Entry {
         }
         revert
     }
+}
+
+/// A member that is there, `null` included, is `Some`: serde's `Option` would read a
+/// `null` as `None` and lose an "inherit" on its way through storage.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 fn secret_word(sent: Option<&Value>) -> &'static str {

@@ -3,8 +3,9 @@
 //! `off`. Entries never hold a secret (see [`crate::journal`]); they are stored as JSON
 //! text under an auto-incremented key, which is the entry's number.
 //!
-//! Writes are batched: the entries of a bulk run arrive by the hundred and go into one
-//! transaction a few times a second; the oldest are dropped beyond the cap in the same
+//! Writes are batched: entries recorded in one go (the outcomes a run's redraw brings)
+//! share one transaction, started as soon as the current task is done, so a tab closed
+//! right after a save loses nothing; the oldest are dropped beyond the cap in the same
 //! breath. IndexedDB serialises transactions, so two tabs writing at once lose nothing.
 
 use crate::journal::{keep_newest, Entry, DEFAULT_CAP};
@@ -85,7 +86,7 @@ impl Journal {
                     let journal = *self;
                     set_timeout(
                         move || leptos::task::spawn_local(async move { journal.flush().await }),
-                        std::time::Duration::from_millis(100),
+                        std::time::Duration::ZERO,
                     );
                 }
             }

@@ -4,7 +4,8 @@
 // (memory); no key ever reaches IndexedDB; two tabs stay in step.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CANARY, launch, leakSurfaces, noViolations, openCard, openPanel, startSandbox } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { CANARY, launch, leakSurfaces, leaveForm, noViolations, openCard, openPanel, startSandbox } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -31,10 +32,8 @@ async function entries(page) {
 }
 
 async function closeDialogs(page) {
-  while (await page.$(dialog)) {
-    await page.keyboard.press('Escape');
-    await page.waitForTimeout(50);
-  }
+  await page.click(`${dialog} .dialog-head button[aria-label=Close]`);
+  await page.waitForSelector(dialog, { state: 'detached' });
 }
 
 async function save(page) {
@@ -62,6 +61,7 @@ describe('history', () => {
       await page.waitForSelector(`${dialog} .run-done:not(:empty)`);
       await closeDialogs(page);
       // An import that renames a Respan provider.
+      await page.click('.selection-bar button:has-text("Clear selection")');
       await page.click('.topbar button:has-text("Export")');
       const file = JSON.parse(await page.inputValue('#export-text'));
       await closeDialogs(page);
@@ -154,19 +154,29 @@ describe('history', () => {
       const { page, context } = await openPanel(browser, sandbox.url, { ui: { journal } });
       try {
         await openCard(page, 'refactor/google-vertex');
-        await page.check('#field-enabled');
+        await page.click('#field-enabled');
         await save(page);
         await openHistory(page);
         assert.equal(await page.textContent('.history-count'), journal === 'memory' ? '1 of 1 entries.' : '0 of 0 entries.');
         await closeDialogs(page);
+        if (journal === 'memory') {
+          // One provider's history from its card, and the CSV export of it.
+          await page.click('.card[data-key="refactor/google-vertex"] button:has-text("History")');
+          await page.waitForSelector('.history-count:has-text("entries")');
+          assert.equal(await page.textContent('#history-title'), 'History of Google Vertex AI');
+          assert.equal(await page.textContent('.history-count'), '1 of 1 entries.');
+          const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${dialog} button:has-text("Export CSV")`)]);
+          const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+          assert.equal(csv[0], 'id,time,connection,gateway,provider,name,operation,outcome,message,field,before,after');
+          assert.match(csv[1], /^1,\d{4}-\d\d-\d\dT[\d:.]+Z,refactor,refactor,google-vertex,Google Vertex AI,Save,saved,,Enabled,(true,false|false,true)$/);
+          await closeDialogs(page);
+        }
         await page.reload();
         await page.waitForSelector('.card[data-key]');
         await openHistory(page);
         assert.equal(await page.textContent('.history-count'), '0 of 0 entries.');
         const leaks = await leakSurfaces(page, []);
         assert.ok(!leaks.idb.includes('journal: [{'), `${journal}: nothing in IndexedDB`);
-        await page.click('.card[data-key="refactor/google-vertex"] .card-edit:has-text("Edit")').catch(() => {});
-        await closeDialogs(page);
       } finally {
         await context.close();
       }
@@ -184,6 +194,8 @@ describe('history', () => {
       for (let i = 1; i <= 50; i++) {
         const page = i % 2 ? a : b;
         const other = i % 2 ? b : a;
+        // The tab in front is the one the admin works in (a hidden tab's timers are slowed).
+        await page.bringToFront();
         await openCard(page, 'respan/3');
         await page.fill('#field-provider_name', `vLLM ${i}`);
         await save(page);
@@ -198,13 +210,51 @@ describe('history', () => {
         await closeDialogs(page);
       }
       // An open form with edits in one tab learns that the other saved over it.
+      await a.bringToFront();
       await openCard(a, 'respan/3');
       await a.fill('#field-provider_name', 'Draft in A');
+      await b.bringToFront();
       await openCard(b, 'respan/3');
       await b.fill('#field-provider_name', 'Saved in B');
       await save(b);
+      await a.bringToFront();
       await a.waitForSelector(`${dialog} .notice.warn:has-text("changed on the server")`);
-      await closeDialogs(a);
+      assert.equal(await a.inputValue('#field-provider_name'), 'Draft in A', 'the draft is kept');
+      await leaveForm(a);
+    } finally {
+      await context.close();
+      await sandbox.stop();
+    }
+  });
+
+  it('keeps the newest 5,000 entries under 6,000 changes', async () => {
+    const sandbox = await startSandbox({ seed: '2000' });
+    const { page, context } = await openPanel(browser, sandbox.url, { ui: { bulk_concurrency: 8 } });
+    try {
+      await page.selectOption('select:has(option:text-is("All gateways"))', 'barndoor');
+      await page.click('.toolbar button:has-text("Select all")');
+      let sent = 0;
+      for (const action of ['Disable', 'Enable', 'Disable', 'Enable']) {
+        await page.click(`.selection-bar button:has-text("${action}")`);
+        await page.waitForSelector(`${dialog} .plan`);
+        sent += Number((await page.textContent(`${dialog} button.primary`)).match(/\d+/)[0]);
+        await page.click(`${dialog} button.primary`);
+        await page.waitForSelector(`${dialog} .run-done:not(:empty)`, { timeout: 120000 });
+        await closeDialogs(page);
+      }
+      assert.ok(sent >= 6000, `${sent} changes`);
+      await openHistory(page);
+      await page.waitForSelector('.history-count:text-is("5000 of 5000 entries.")', { timeout: 30000 });
+      const kept = await page.evaluate(() => new Promise((ok) => {
+        indexedDB.open('switchboard').onsuccess = (e) => {
+          const store = e.target.result.transaction('journal').objectStore('journal');
+          store.getAllKeys().onsuccess = (k) => ok({ count: k.target.result.length, first: k.target.result[0], last: k.target.result.at(-1) });
+        };
+      }));
+      assert.equal(kept.count, 5000);
+      assert.equal(kept.last, sent, 'the newest is the last change');
+      assert.equal(kept.first, sent - 4999, 'the oldest went first');
+      assert.match((await entries(page))[0].head, /Bulk: Enable/);
     } finally {
       await context.close();
       await sandbox.stop();
