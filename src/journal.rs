@@ -67,9 +67,17 @@ pub struct FieldChange {
     pub after_text: String,
     /// The values themselves, for a revert; never for a secret. (A `null` value is a value:
     /// Barndoor's "inherit". Absent means "not recorded".)
-    #[serde(skip_serializing_if = "Option::is_none", default, deserialize_with = "present")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "present"
+    )]
     pub before: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none", default, deserialize_with = "present")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "present"
+    )]
     pub after: Option<Value>,
     pub secret: bool,
 }

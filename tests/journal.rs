@@ -166,7 +166,10 @@ fn a_revert_restores_the_before_values_or_names_the_conflicts() {
     let (back, _) = applied(&c, &p, &draft(&[("request_timeout_secs", json!(45))]));
     let (_, set) = applied(&c, &after, &draft(&[("request_timeout_secs", json!(45))]));
     let kept: Entry = serde_json::from_str(&serde_json::to_string(&set).unwrap()).unwrap();
-    assert_eq!(kept.revert(&back).draft, draft(&[("request_timeout_secs", Value::Null)]));
+    assert_eq!(
+        kept.revert(&back).draft,
+        draft(&[("request_timeout_secs", Value::Null)])
+    );
     // Already back where it was: nothing to do, no conflict.
     assert_eq!(entry.revert(&p).draft, Draft::default());
     assert!(entry.revert(&p).conflicts.is_empty());

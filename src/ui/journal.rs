@@ -39,6 +39,10 @@ pub struct Journal {
     pending: StoredValue<Vec<Entry>>,
     flush_due: StoredValue<bool>,
     db: StoredValue<Option<IdbDatabase>, LocalStorage>,
+    /// How many entries the store holds, as of this tab's last write; `None` when another
+    /// tab wrote since (then the next write counts again). Counting is a walk of the whole
+    /// store in Chromium: once per write of a 6,000-target run would make the run crawl.
+    stored: StoredValue<Option<usize>>,
     /// Bumped whenever entries were added here or in another tab: the History view reads again.
     pub changed: RwSignal<u64>,
     /// Set when keeping entries failed (IndexedDB refused): the History view says so.
@@ -55,6 +59,7 @@ impl Journal {
             pending: StoredValue::new(Vec::new()),
             flush_due: StoredValue::new(false),
             db: StoredValue::new_local(None),
+            stored: StoredValue::new(None),
             changed: RwSignal::new(0),
             trouble: RwSignal::new(None),
         }
@@ -95,25 +100,31 @@ impl Journal {
 
     /// Another tab added entries: whoever shows them reads again.
     pub fn heard(&self) {
+        self.stored.try_set_value(None);
         let _ = self.changed.try_update(|n| *n += 1);
     }
 
+    /// Writes what is pending, batch after batch, until nothing is: one write at a time,
+    /// so each knows what the one before it left.
     async fn flush(self) {
-        let batch = self
-            .pending
-            .try_update_value(std::mem::take)
-            .unwrap_or_default();
-        self.flush_due.try_set_value(false);
-        if batch.is_empty() {
-            return;
-        }
-        match self.write(&batch).await {
-            Ok(()) => {
-                let _ = self.changed.try_update(|n| *n += 1);
-                super::tabs::announce_journal();
+        loop {
+            let batch = self
+                .pending
+                .try_update_value(std::mem::take)
+                .unwrap_or_default();
+            if batch.is_empty() {
+                self.flush_due.try_set_value(false);
+                return;
             }
-            Err(e) => {
-                let _ = self.trouble.try_set(Some(e));
+            match self.write(&batch).await {
+                Ok(()) => {
+                    let _ = self.changed.try_update(|n| *n += 1);
+                    super::tabs::announce_journal();
+                }
+                Err(e) => {
+                    self.stored.try_set_value(None);
+                    let _ = self.trouble.try_set(Some(e));
+                }
             }
         }
     }
@@ -164,14 +175,17 @@ impl Journal {
                 .map_err(|_| "The journal refused an entry.")?;
         }
         // Beyond the cap, the oldest go: everything up to the key of the last one too many.
-        let count = done(
-            &store
-                .count()
-                .map_err(|_| "The journal could not be counted.")?,
-        )
-        .await?
-        .as_f64()
-        .unwrap_or(0.0) as usize;
+        let count = match self.stored.try_get_value().flatten() {
+            Some(n) => n + batch.len(),
+            None => done(
+                &store
+                    .count()
+                    .map_err(|_| "The journal could not be counted.")?,
+            )
+            .await?
+            .as_f64()
+            .unwrap_or(0.0) as usize,
+        };
         if count > self.cap {
             let extra = u32::try_from(count - self.cap).unwrap_or(u32::MAX);
             let keys = done(
@@ -185,6 +199,7 @@ impl Journal {
                 let _ = store.delete(&range);
             }
         }
+        self.stored.try_set_value(Some(count.min(self.cap)));
         done_tx(&tx).await
     }
 
