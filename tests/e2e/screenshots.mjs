@@ -45,6 +45,32 @@ try {
     await page.screenshot({ path: join(out, 'state-plan.png') });
     await context.close();
   }
+  // The History view after two saves, a conflict shown on reverting the older one
+  // (its own sandbox: the shots below expect the demo state).
+  {
+    const sandbox = await startSandbox({ args: ['--quiet'] });
+    const { page, context } = await openPanel(browser, sandbox.url, { width: 1280, height: 900 });
+    await page.click('.card[data-key="barndoor/b1a7c3d2-0003-4a00-8000-000000000003"]');
+    await page.fill('#field-request_timeout_secs', '900');
+    await page.fill('#field-name', 'Bedrock EU (Frankfurt)');
+    await page.click('[role=dialog] button.primary');
+    await page.waitForSelector('[role=dialog]', { state: 'detached' });
+    await page.click('.card[data-key="refactor/anthropic"]');
+    await page.click('#field-enabled');
+    await page.click('[role=dialog] button.primary');
+    await page.waitForSelector('[role=dialog]', { state: 'detached' });
+    await fetch(`${sandbox.url}barndoor/api/llm-gateway/admin/providers/b1a7c3d2-0003-4a00-8000-000000000003`, {
+      method: 'PUT', headers: { authorization: 'Bearer demo-barndoor-jwt', 'content-type': 'application/json' },
+      body: JSON.stringify({ request_timeout_secs: 1200 }),
+    });
+    await page.click('.topbar button:has-text("History")');
+    await page.waitForSelector('.history .entry');
+    await page.click('.history .entry[data-key="barndoor/b1a7c3d2-0003-4a00-8000-000000000003"] button:has-text("Revert")');
+    await page.waitForSelector('.conflicts');
+    await page.screenshot({ path: join(out, 'history.png') });
+    await context.close();
+    await sandbox.stop();
+  }
   // A bulk disable across gateways: its plan, then its run with Barndoor answering slowly.
   const { page, context } = await openPanel(browser, sandbox.url, { width: 1280, height: 900 });
   await page.click('.toolbar button:has-text("Select all")');
