@@ -1,0 +1,65 @@
+// The views added with the state file and the journal, in the dark theme and by keyboard
+// alone: Export, Import (with its problem list), History. Axe finds nothing; each opens from
+// the top bar with Enter, takes focus, closes with Escape and gives focus back.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, noViolations, openPanel, startSandbox } from './harness.mjs';
+
+let browser;
+let sandbox;
+before(async () => { browser = await launch(); sandbox = await startSandbox(); });
+after(async () => { await browser?.close(); await sandbox?.stop(); });
+
+/** Tabs from the page start until the top bar button `name` has focus, then presses Enter. */
+async function openByKeyboard(page, name) {
+  await page.evaluate(() => document.activeElement?.blur());
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    if ((await page.evaluate(() => document.activeElement?.textContent)) === name) break;
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), name);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[role=dialog]');
+  await page.waitForFunction(() => document.querySelector('[role=dialog]')?.contains(document.activeElement));
+}
+
+async function closeByKeyboard(page, name) {
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[role=dialog]', { state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), name, 'focus goes back to the opener');
+}
+
+describe('state file and history views, dark and by keyboard', () => {
+  it('open, pass axe and close with the keyboard alone', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    try {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await openByKeyboard(page, 'Export');
+      await noViolations(page, 'Export, dark');
+      await closeByKeyboard(page, 'Export');
+
+      await openByKeyboard(page, 'Import');
+      // From the file picker (focused first) to the text box.
+      for (let i = 0; i < 5 && (await page.evaluate(() => document.activeElement?.id)) !== 'import-text'; i++) {
+        await page.keyboard.press('Tab');
+      }
+      await page.keyboard.type('{"format": "switchboard-state", "version": 2, "connections": {"x": {}}}');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'import-text', 'the text box takes the paste');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Cancel');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.problems');
+      assert.equal(await page.textContent('.problems h3'), '2 problems in pasted text; nothing was planned');
+      await noViolations(page, 'Import with problems, dark');
+      await closeByKeyboard(page, 'Import');
+
+      await openByKeyboard(page, 'History');
+      await page.waitForSelector('.history-count:has-text("entries")');
+      await noViolations(page, 'History, dark');
+      await closeByKeyboard(page, 'History');
+    } finally {
+      await context.close();
+    }
+  });
+});
