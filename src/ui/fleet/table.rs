@@ -18,8 +18,8 @@ struct Row {
     diff: Vec<(&'static str, String, String)>,
 }
 
-/// A value as the diff shows it: empty text named, so that "" → "x" is visible.
-fn shown(text: &str) -> String {
+/// A value as a diff shows it: empty text named, so that "" → "x" is visible.
+pub(crate) fn shown(text: &str) -> String {
     if text.is_empty() {
         "(empty)".into()
     } else {

@@ -8,6 +8,7 @@ mod revert;
 use crate::journal::{to_csv, to_json, Ended, Entry, Filter};
 use crate::model::time;
 use crate::ui::dom;
+use crate::ui::fleet::table::shown;
 use crate::ui::journal::Keeping;
 use crate::ui::modal::Modal;
 use crate::ui::store::Store;
@@ -201,14 +202,5 @@ fn EntryItem(store: Store, entry: Entry, on_close: Callback<()>) -> impl IntoVie
             {secret_only.then(|| view! { <p class="muted">"Only secrets changed: a secret cannot be reverted."</p> })}
             {revertible.then(|| view! { <RevertPanel store=store entry=entry on_close=on_close /> })}
         </li>
-    }
-}
-
-/// Empty text named, so that "" → "x" is visible.
-fn shown(text: &str) -> String {
-    if text.is_empty() {
-        "(empty)".into()
-    } else {
-        text.into()
     }
 }

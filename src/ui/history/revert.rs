@@ -6,6 +6,7 @@
 use crate::journal::{Conflict, Entry, Revert};
 use crate::model::provider::value_text;
 use crate::storage;
+use crate::ui::fleet::table::shown;
 use crate::ui::store::Store;
 use crate::ui::toast::ToastKind;
 use leptos::prelude::*;
@@ -146,13 +147,5 @@ pub fn RevertPanel(store: Store, entry: Entry, on_close: Callback<()>) -> impl I
                 }
             })}
         </div>
-    }
-}
-
-fn shown(text: &str) -> String {
-    if text.is_empty() {
-        "(empty)".into()
-    } else {
-        text.into()
     }
 }
