@@ -214,9 +214,15 @@ fn check(body: &Map<String, Value>, model_provider: &str) -> Vec<(&'static str, 
             bad.push((field, p));
         }
     }
+    // An empty credentials object provides nothing, like a missing key.
+    let provides = |k: &str| match body.get(k) {
+        Some(Value::Object(m)) => !m.is_empty(),
+        Some(_) => true,
+        None => false,
+    };
     if body.get("connection_id").is_some_and(Value::is_null)
-        && !body.contains_key("api_key")
-        && !body.contains_key("credentials")
+        && !provides("api_key")
+        && !provides("credentials")
     {
         bad.push((
             "connection_id",

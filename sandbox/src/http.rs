@@ -19,11 +19,17 @@ pub fn authorization(headers: &HeaderMap) -> Option<&str> {
         .ok()
 }
 
-/// True when the header carries exactly `Bearer <token>`.
+/// The credentials after `scheme` in the `Authorization` header. The scheme name is
+/// case-insensitive (RFC 9110, section 11.1): `bearer x` is `Bearer x`.
+pub fn credentials<'a>(headers: &'a HeaderMap, scheme: &str) -> Option<&'a str> {
+    let (name, rest) = authorization(headers)?.split_once(' ')?;
+    name.eq_ignore_ascii_case(scheme)
+        .then(|| rest.trim_start_matches(' '))
+}
+
+/// True when the header carries `Bearer <token>` (any case of the scheme name).
 pub fn bearer_ok(headers: &HeaderMap, token: &str) -> bool {
-    authorization(headers)
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .is_some_and(|t| constant_eq(t.as_bytes(), token.as_bytes()))
+    credentials(headers, "Bearer").is_some_and(|t| constant_eq(t.as_bytes(), token.as_bytes()))
 }
 
 /// Compares secrets without stopping at the first different byte.

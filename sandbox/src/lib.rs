@@ -26,6 +26,8 @@ use tower_http::services::{ServeDir, ServeFile};
 #[derive(Clone, Debug)]
 pub struct Credentials {
     pub refactor_token: String,
+    /// A re-factor token that may read but not update: its PUT is the documented 403.
+    pub refactor_read_token: String,
     pub libredesk_key: String,
     pub libredesk_secret: String,
     pub barndoor_token: String,
@@ -36,6 +38,7 @@ impl Default for Credentials {
     fn default() -> Self {
         Credentials {
             refactor_token: "demo-refactor-token".into(),
+            refactor_read_token: "demo-refactor-read-token".into(),
             libredesk_key: "demo-libredesk-key".into(),
             libredesk_secret: "demo-libredesk-secret".into(),
             barndoor_token: "demo-barndoor-jwt".into(),
@@ -56,6 +59,10 @@ impl Credentials {
             }
         };
         var("SWITCHBOARD_REFACTOR_TOKEN", &mut c.refactor_token);
+        var(
+            "SWITCHBOARD_REFACTOR_READ_TOKEN",
+            &mut c.refactor_read_token,
+        );
         var("SWITCHBOARD_LIBREDESK_KEY", &mut c.libredesk_key);
         var("SWITCHBOARD_LIBREDESK_SECRET", &mut c.libredesk_secret);
         var("SWITCHBOARD_BARNDOOR_TOKEN", &mut c.barndoor_token);

@@ -3,7 +3,7 @@
 //! Answers use Libredesk's envelope; like the real handler, only `openai` is accepted
 //! and an invalid provider is a server error.
 
-use crate::http::{authorization, constant_eq, json_object, lock, reply, unknown_field, BodyError};
+use crate::http::{constant_eq, credentials, json_object, lock, reply, unknown_field, BodyError};
 use crate::Shared;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -29,17 +29,13 @@ fn error(status: StatusCode, error_type: &str, message: &str) -> Response {
 
 fn authorized(headers: &HeaderMap, key: &str, secret: &str) -> bool {
     let expected = format!("{key}:{secret}");
-    let Some(h) = authorization(headers) else {
-        return false;
-    };
-    if let Some(b64) = h.strip_prefix("Basic ") {
+    if let Some(b64) = credentials(headers, "Basic") {
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(b64.trim())
             .unwrap_or_default();
         return constant_eq(&decoded, expected.as_bytes());
     }
-    h.strip_prefix("token ")
-        .is_some_and(|t| constant_eq(t.as_bytes(), expected.as_bytes()))
+    credentials(headers, "token").is_some_and(|t| constant_eq(t.as_bytes(), expected.as_bytes()))
 }
 
 fn unauthorized() -> Response {

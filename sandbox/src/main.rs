@@ -79,8 +79,8 @@ async fn main() {
         println!("  panel      http://{}/", cfg.addr);
     }
     println!(
-        "  re-factor  /refactor   Authorization: Bearer {}",
-        c.refactor_token
+        "  re-factor  /refactor   Authorization: Bearer {} (read-only: {})",
+        c.refactor_token, c.refactor_read_token
     );
     println!(
         "  Libredesk  /libredesk  key {} secret {} (Basic or token)",

@@ -37,10 +37,23 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
     reply(status, json!({"error": message.into()}))
 }
 
-/// The answer refusing a request: a bad bearer token, or (item routes) an unknown slug.
-fn refusal(s: &Shared, headers: &HeaderMap, provider: Option<&str>) -> Option<Response> {
-    if !bearer_ok(headers, &s.creds.refactor_token) {
+/// The answer refusing a request: a bad bearer token, the read-only token on an update
+/// (the document's 403), or (item routes) an unknown slug.
+fn refusal(
+    s: &Shared,
+    headers: &HeaderMap,
+    provider: Option<&str>,
+    writes: bool,
+) -> Option<Response> {
+    if bearer_ok(headers, &s.creds.refactor_token) {
+        // The full token: go on.
+    } else if !bearer_ok(headers, &s.creds.refactor_read_token) {
         return Some(error(StatusCode::UNAUTHORIZED, "Unauthorized"));
+    } else if writes {
+        return Some(error(
+            StatusCode::FORBIDDEN,
+            "Forbidden: this API key may read provider configuration but not change it",
+        ));
     }
     match provider {
         Some(p) if !PROVIDERS.contains(&p) => Some(error(
@@ -84,7 +97,7 @@ fn load(conn: &rusqlite::Connection, provider: &str) -> rusqlite::Result<Option<
 }
 
 async fn list(State(s): State<Shared>, headers: HeaderMap) -> Response {
-    if let Some(refused) = refusal(&s, &headers, None) {
+    if let Some(refused) = refusal(&s, &headers, None, false) {
         return refused;
     }
     let db = lock(&s);
@@ -111,7 +124,7 @@ async fn read(
     headers: HeaderMap,
     Path(provider): Path<String>,
 ) -> Response {
-    if let Some(refused) = refusal(&s, &headers, Some(&provider)) {
+    if let Some(refused) = refusal(&s, &headers, Some(&provider), false) {
         return refused;
     }
     match load(&lock(&s), &provider) {
@@ -127,7 +140,7 @@ async fn update(
     Path(provider): Path<String>,
     body: Bytes,
 ) -> Response {
-    if let Some(refused) = refusal(&s, &headers, Some(&provider)) {
+    if let Some(refused) = refusal(&s, &headers, Some(&provider), true) {
         return refused;
     }
     let body = match json_object(&body) {

@@ -4,7 +4,7 @@
 //! Errors are Django REST framework's: `{"detail": ...}` or `{"field": ["message"]}`.
 
 use crate::http::{
-    authorization, constant_eq, json_object, lock, now, reply, storage_failed, BodyError,
+    constant_eq, credentials, json_object, lock, now, reply, storage_failed, BodyError,
 };
 use crate::Shared;
 use axum::body::Bytes;
@@ -31,7 +31,7 @@ fn detail(status: StatusCode, message: impl Into<String>) -> Response {
 }
 
 fn auth_failure(headers: &HeaderMap, token: &str) -> Option<Response> {
-    match authorization(headers).and_then(|h| h.strip_prefix("Bearer ")) {
+    match credentials(headers, "Bearer") {
         None => Some(detail(
             StatusCode::UNAUTHORIZED,
             "Authentication credentials were not provided.",

@@ -413,6 +413,16 @@ async fn barndoor_detach_needs_a_key_in_the_same_request() {
             Method::PUT,
             &path,
             Some(BD),
+            Some(r#"{"connection_id":null,"credentials":{}}"#),
+        )
+        .await;
+    assert_eq!(st, 400, "an empty credentials object provides none: {v}");
+    assert_eq!(v["error"]["details"][0]["field"], "connection_id");
+    let (st, v) = s
+        .call(
+            Method::PUT,
+            &path,
+            Some(BD),
             Some(r#"{"connection_id":null,"api_key":"sk-direct"}"#),
         )
         .await;
@@ -701,4 +711,70 @@ async fn synthetic_seed_and_durable_file_database() {
         .unwrap();
     assert_eq!(name, "kept", "reopening does not reseed over existing data");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn auth_scheme_names_are_case_insensitive() {
+    use base64::Engine;
+    let s = start().await;
+    let basic = format!(
+        "basic {}",
+        base64::engine::general_purpose::STANDARD
+            .encode("demo-libredesk-key:demo-libredesk-secret")
+    );
+    for (path, auth) in [
+        ("/refactor/v1/llm-provider", "bearer demo-refactor-token"),
+        (
+            "/barndoor/api/llm-gateway/admin/providers",
+            "BEARER demo-barndoor-jwt",
+        ),
+        ("/respan/api/providers/", "bEaReR demo-respan-key"),
+        ("/libredesk/api/v1/ai/provider", basic.as_str()),
+        (
+            "/libredesk/api/v1/ai/provider",
+            "Token demo-libredesk-key:demo-libredesk-secret",
+        ),
+    ] {
+        let (st, _) = s.call(Method::GET, path, Some(auth), None).await;
+        assert_eq!(st, StatusCode::OK, "{auth} on {path}");
+    }
+    // The token itself is still compared exactly.
+    let (st, _) = s
+        .call(
+            Method::GET,
+            "/respan/api/providers/",
+            Some("bearer DEMO-RESPAN-KEY"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn refactor_read_only_token_reads_but_cannot_update() {
+    let s = start().await;
+    let ro = Some("Bearer demo-refactor-read-token");
+    let (st, _) = s
+        .call(Method::GET, "/refactor/v1/llm-provider/openai", ro, None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, v) = s
+        .call(
+            Method::PUT,
+            "/refactor/v1/llm-provider/openai",
+            ro,
+            Some(r#"{"enabled":false}"#),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    assert!(
+        v["error"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Forbidden")),
+        "{v}"
+    );
+    let (_, v) = s
+        .call(Method::GET, "/refactor/v1/llm-provider/openai", ro, None)
+        .await;
+    assert_eq!(v["enabled"], Value::Bool(true), "nothing changed");
 }

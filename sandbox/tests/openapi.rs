@@ -86,6 +86,42 @@ async fn every_documented_answer_conforms() {
             "/v1/llm-provider",
             Method::GET,
             "/refactor/v1/llm-provider",
+            Some("Bearer demo-refactor-read-token"),
+            None,
+            200,
+        ),
+        call(
+            "refactor",
+            "/v1/llm-provider/{provider}",
+            Method::PUT,
+            "/refactor/v1/llm-provider/openai",
+            Some("Bearer demo-refactor-read-token"),
+            Some(r#"{"enabled":false}"#),
+            403,
+        ),
+        call(
+            "refactor",
+            "/v1/llm-provider/{provider}",
+            Method::PUT,
+            "/refactor/v1/llm-provider/openai",
+            Some("bearer demo-refactor-token"),
+            Some(r#"{"credentials":{"region":{"name":"eu","zones":[1,2]},"ttl":30}}"#),
+            200,
+        ),
+        call(
+            "respan",
+            "/api/providers/",
+            Method::GET,
+            "/respan/api/providers/",
+            Some("BEARER demo-respan-key"),
+            None,
+            200,
+        ),
+        call(
+            "refactor",
+            "/v1/llm-provider",
+            Method::GET,
+            "/refactor/v1/llm-provider",
             rf,
             None,
             200,
@@ -400,7 +436,58 @@ async fn every_documented_answer_conforms() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 32);
+    assert_eq!(checked, 36);
+}
+
+#[tokio::test]
+async fn a_storage_failure_is_the_documented_500() {
+    let dir = std::env::temp_dir().join(format!("sb-openapi-500-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("sandbox.db");
+    let _ = std::fs::remove_file(&db);
+    let sandbox = common::start(Seed::Demo, db.to_str().unwrap()).await;
+    // The server is up (and has seeded) once it answers; then its table goes away.
+    let http = Client::new();
+    let list = format!("{}/refactor/v1/llm-provider", sandbox.base);
+    let auth = ("Authorization", "Bearer demo-refactor-token");
+    assert_eq!(
+        http.get(&list)
+            .header(auth.0, auth.1)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("DROP TABLE refactor_providers")
+        .unwrap();
+    let d = doc("refactor");
+    for (method, path, url, body) in [
+        (Method::GET, "/v1/llm-provider", list.clone(), None),
+        (
+            Method::PUT,
+            "/v1/llm-provider/{provider}",
+            format!("{list}/openai"),
+            Some(r#"{"enabled":true}"#),
+        ),
+    ] {
+        let mut req = http.request(method.clone(), &url).header(auth.0, auth.1);
+        if let Some(b) = body {
+            req = req.header("Content-Type", "application/json").body(b);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 500, "{method} {url}");
+        let v: Value = res.json().await.unwrap();
+        let s = schema(&d, path, &method.as_str().to_lowercase(), 500);
+        assert!(
+            jsonschema::draft202012::new(&s).unwrap().is_valid(&v),
+            "{v}"
+        );
+        assert_eq!(v, json!({"error": "Storage failure"}));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]

@@ -281,11 +281,24 @@ impl Dialect for Barndoor {
     fn cross_field_rules(&self, _provider: &Provider, change: &Change, errors: &mut FieldErrors) {
         let body = change.body();
         let detaching = body.get("connection_id").is_some_and(Value::is_null);
-        if detaching && !body.contains_key("api_key") && !body.contains_key("credentials") {
-            errors.insert(
-                "api_key".into(),
-                "Detaching from the shared connection needs an API key or credentials in the same save.".into(),
-            );
+        if !detaching || body.contains_key("api_key") {
+            return;
+        }
+        // An empty object provides no credentials: the gateway would be left with none.
+        match body.get("credentials") {
+            Some(Value::Object(m)) if m.is_empty() => {
+                errors.insert(
+                    "credentials".into(),
+                    "An empty object provides no credentials; detaching needs at least one, or an API key.".into(),
+                );
+            }
+            Some(_) => {}
+            None => {
+                errors.insert(
+                    "api_key".into(),
+                    "Detaching from the shared connection needs an API key or credentials in the same save.".into(),
+                );
+            }
         }
     }
 
@@ -419,6 +432,14 @@ mod tests {
             body,
             Some(json!({"connection_id": null, "credentials": {"aws_access_key_id": "AK"}}))
         );
+        let e = Barndoor
+            .validate(
+                &doc(),
+                &draft(&[("connection_id", Value::Null), ("credentials", json!("{}"))]),
+            )
+            .unwrap_err();
+        assert!(e["credentials"].contains("empty object"), "{e:?}");
+        assert!(!e.contains_key("api_key"));
     }
 
     #[test]

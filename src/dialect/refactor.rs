@@ -259,6 +259,17 @@ mod tests {
                 .message,
             "Unauthorized"
         );
+        // The document's 403 and 500 answer in the flat shape.
+        let e = Refactor.parse_error(403, r#"{"error":"Forbidden: read-only key"}"#);
+        assert_eq!(
+            (e.status, e.message.as_str()),
+            (Some(403), "Forbidden: read-only key")
+        );
+        let e = Refactor.parse_error(500, r#"{"error":"Storage failure"}"#);
+        assert_eq!(
+            (e.status, e.message.as_str()),
+            (Some(500), "Storage failure")
+        );
     }
 
     #[test]

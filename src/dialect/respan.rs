@@ -14,6 +14,13 @@ pub const CRITICAL_FIELDS: [&str; 2] = ["api_key", "extra_kwargs"];
 const MANAGED: &str =
     "Managed by Respan: its credentials and configuration cannot be changed here.";
 
+const NOT_ADDRESSABLE: &str = "Respan's update call takes the integer primary key, and this provider's id is not one: it cannot be changed here.";
+
+/// True for the integer primary key the update path takes (`/api/providers/{id}/`).
+fn is_pk(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The Respan dialect.
 pub struct Respan;
 
@@ -116,21 +123,27 @@ impl Dialect for Respan {
     }
 
     fn notice(&self, provider: &Provider) -> Option<&'static str> {
+        if !is_pk(&provider.id) {
+            return Some(NOT_ADDRESSABLE);
+        }
         provider.managed.then_some(
             "This provider is managed by Respan: its critical fields (API key, extra configuration) are locked.",
         )
     }
 
     fn fields(&self, provider: &Provider) -> Vec<Field> {
+        let addressable = is_pk(&provider.id);
         let lock = |f: Field| {
-            if provider.managed && CRITICAL_FIELDS.contains(&f.name) {
+            if !addressable && f.is_editable() {
+                f.locked_because(NOT_ADDRESSABLE)
+            } else if provider.managed && CRITICAL_FIELDS.contains(&f.name) {
                 f.locked_because(MANAGED)
             } else {
                 f
             }
         };
         vec![
-            Field::new("provider_name", "Name", FieldKind::Text).required().help("Human-readable provider name."),
+            lock(Field::new("provider_name", "Name", FieldKind::Text).required().help("Human-readable provider name.")),
             lock(Field::new("api_key", "API key", FieldKind::Secret).write_only().help("Write-only: Respan never returns it.")),
             lock(
                 Field::new("extra_kwargs", "Extra configuration", FieldKind::Json)
@@ -318,6 +331,29 @@ mod tests {
             Respan.list_request(&conn(&Respan)).url,
             "http://gw/respan/api/providers/"
         );
+    }
+
+    #[test]
+    fn a_non_integer_id_is_refused_with_a_reason_not_sent() {
+        let p = Respan
+            .parse_item(r#"{"id":"my-azure-provider","provider_name":"Azure"}"#)
+            .unwrap();
+        let e = Respan
+            .validate(&p, &draft(&[("provider_name", json!("Renamed"))]))
+            .unwrap_err();
+        assert_eq!(e["provider_name"], NOT_ADDRESSABLE);
+        assert_eq!(Respan.notice(&p), Some(NOT_ADDRESSABLE));
+        assert!(Respan.key_edit(&p, "sk-new", false).is_err());
+        assert!(Respan.fields(&p).iter().all(|f| !f.is_editable()));
+        // The integer keys of the document stay editable, "0" and large ones included.
+        for id in ["0", "123", "18446744073709551615"] {
+            let mut ok = azure();
+            ok.id = id.into();
+            assert!(Respan.notice(&ok).is_none(), "{id}");
+            assert!(send(&ok, &[("provider_name", json!("x"))])
+                .1
+                .ends_with(&format!("/{id}/")));
+        }
     }
 
     #[test]

@@ -189,19 +189,43 @@ pub fn parse_value(field: &Field, raw: &Value) -> Result<Option<Value>, String> 
             if entries.is_empty() {
                 return Ok(None);
             }
+            let mut out = Map::new();
             for (k, v) in entries {
                 if k.trim().is_empty() {
                     return Err("Every entry needs a key.".into());
                 }
-                match v {
-                    Value::Null => {}
-                    Value::String(s) if !s.is_empty() => {}
-                    _ => return Err(format!("Enter a value for {k}, or remove it.")),
-                }
+                let value = match v {
+                    Value::String(s) if s.is_empty() => {
+                        return Err(format!("Enter a value for {k}, or remove it."))
+                    }
+                    v => match json_entry(v) {
+                        Some(Ok(parsed)) => parsed,
+                        Some(Err(e)) => {
+                            return Err(format!("The value of {k} is not valid JSON: {e}."))
+                        }
+                        None => v.clone(),
+                    },
+                };
+                out.insert(k.clone(), value);
             }
-            Ok(Some(raw.clone()))
+            Ok(Some(Value::Object(out)))
         }
     }
+}
+
+/// The member that marks a key/value entry typed as JSON rather than text, so the typed
+/// text survives in the draft (and a reload) until it parses.
+pub const JSON_ENTRY: &str = "$json";
+
+/// A draft entry typed as JSON, `{"$json": "<text>"}`, parsed; `None` for any other value,
+/// which is sent as it is (credentials take any JSON value).
+pub fn json_entry(v: &Value) -> Option<Result<Value, String>> {
+    let m = v.as_object().filter(|m| m.len() == 1)?;
+    let text = m.get(JSON_ENTRY)?.as_str()?;
+    Some(match text.trim() {
+        "" => Err("it is empty".to_owned()),
+        t => serde_json::from_str(t).map_err(|e| e.to_string()),
+    })
 }
 
 fn as_text(raw: &Value) -> Result<&str, String> {
@@ -436,6 +460,44 @@ mod tests {
             &fields(),
             &provider(),
             &draft(&[("creds", json!({"k": ""}))])
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn key_value_entries_take_any_json_value() {
+        let c = validate(
+            &fields(),
+            &provider(),
+            &draft(&[(
+                "creds",
+                json!({"ttl": {"$json": " 90 "}, "aws": {"$json": "{\"region\":\"eu-west-1\",\"keys\":[1,true]}"}, "flag": false}),
+            )]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.body()["creds"],
+            json!({"ttl": 90, "aws": {"region": "eu-west-1", "keys": [1, true]}, "flag": false})
+        );
+        // Every leaf is masked in the preview, whatever its type.
+        assert_eq!(
+            c.masked_body()["creds"],
+            json!({"ttl": MASK_FOR_TESTS, "aws": {"region": MASK_FOR_TESTS, "keys": [MASK_FOR_TESTS, MASK_FOR_TESTS]}, "flag": MASK_FOR_TESTS})
+        );
+        let e = validate(
+            &fields(),
+            &provider(),
+            &draft(&[("creds", json!({"aws": {"$json": "{oops"}}))]),
+        )
+        .unwrap_err();
+        assert!(
+            e["creds"].starts_with("The value of aws is not valid JSON"),
+            "{e:?}"
+        );
+        assert!(validate(
+            &fields(),
+            &provider(),
+            &draft(&[("creds", json!({"aws": {"$json": "  "}}))])
         )
         .is_err());
     }

@@ -3,6 +3,7 @@
 //! is never lost to a parse error.
 
 use crate::model::provider::value_text;
+use crate::model::validate::JSON_ENTRY;
 use crate::model::{Draft, Field, FieldKind, SecretState};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
@@ -248,6 +249,28 @@ impl KvEdits {
         });
     }
 
+    /// The text typed for `key` and whether it is typed as JSON.
+    fn typed(self, key: &str) -> (String, bool) {
+        match self.get(key) {
+            Some(Value::String(s)) => (s, false),
+            Some(v) => match v.get(JSON_ENTRY).and_then(Value::as_str) {
+                Some(t) => (t.to_owned(), true),
+                None => (String::new(), false),
+            },
+            None => (String::new(), false),
+        }
+    }
+
+    /// Puts typed text as the value of `key`: text as it is, or JSON to parse on save.
+    fn put_typed(self, key: &str, text: String, json: bool) {
+        let v = if json {
+            serde_json::json!({ JSON_ENTRY: text })
+        } else {
+            Value::String(text)
+        };
+        self.put(key, v);
+    }
+
     fn drop_edit(self, key: &str) {
         self.change(|m| {
             m.remove(key);
@@ -277,12 +300,14 @@ fn key_value_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
     };
     let new_key = RwSignal::new(String::new());
     let new_val = RwSignal::new(String::new());
+    let new_json = RwSignal::new(false);
     let add = move |_| {
         let key = new_key.get_untracked().trim().to_owned();
         if !key.is_empty() {
-            edits.put(&key, Value::String(new_val.get_untracked()));
+            edits.put_typed(&key, new_val.get_untracked(), new_json.get_untracked());
             new_key.set(String::new());
             new_val.set(String::new());
+            new_json.set(false);
         }
     };
     view! {
@@ -301,6 +326,9 @@ fn key_value_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
                     on:input=move |ev| new_key.set(event_target_value(&ev)) />
                 <input type="password" placeholder="value" aria-label=format!("Value of the new key for {label}") autocomplete="new-password"
                     prop:value=move || new_val.get() on:input=move |ev| new_val.set(event_target_value(&ev)) />
+                <label class="inherit"><input type="checkbox" prop:checked=move || new_json.get()
+                    on:change=move |ev| new_json.set(event_target_checked(&ev)) />"JSON"
+                    <span class="visually-hidden">" value for the new key of "{label}</span></label>
                 <button type="button" aria-label=format!("Add key to {label}") on:click=add>"Add"</button>
             </div>
         </div>
@@ -327,19 +355,18 @@ fn KvRow(edits: KvEdits, key: String) -> impl IntoView {
         Some(_) => KvMode::Replacing,
     });
     let removed = move || mode.get() == KvMode::Removed;
-    let typed = move || {
-        state()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    };
+    let typed = move || key.with_value(|k| edits.typed(k));
     let value = move || {
         match mode.get() {
         KvMode::Kept => view! { <span class="kv-val">"•••• (kept)"</span> }.into_any(),
         KvMode::Removed => view! { <span class="kv-val removed">"removed on save"</span> }.into_any(),
         KvMode::Replacing => view! {
             <input type="password" autocomplete="new-password" aria-label=key.with_value(|k| format!("New value for {k}"))
-                prop:value=typed
-                on:input=move |ev| key.with_value(|k| edits.put(k, Value::String(event_target_value(&ev)))) />
+                prop:value=move || typed().0
+                on:input=move |ev| key.with_value(|k| edits.put_typed(k, event_target_value(&ev), typed().1)) />
+            <label class="inherit"><input type="checkbox" prop:checked=move || typed().1
+                on:change=move |ev| key.with_value(|k| edits.put_typed(k, typed().0, event_target_checked(&ev))) />"JSON"
+                <span class="visually-hidden">{key.with_value(|k| format!(" value for {k}"))}</span></label>
         }
         .into_any(),
     }

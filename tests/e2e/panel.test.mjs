@@ -70,6 +70,38 @@ describe('re-factor', () => {
     await context.close();
   });
 
+  it('sends a credential value typed as JSON as that JSON, masked everywhere, and refuses bad JSON', async () => {
+    const { page, context, consoleLines } = await openPanel(browser, sandbox.url);
+    await openCard(page, 'refactor/google-vertex');
+    const account = { type: 'service_account', private_key: CANARY, scopes: ['a', 'b'] };
+    await page.getByLabel('New key for Credentials', { exact: true }).fill('service_account');
+    await page.getByLabel('Value of the new key for Credentials', { exact: true }).fill('{"type": "service_account"');
+    await page.getByLabel('JSON value for the new key of Credentials').check();
+    await page.click(`${field('credentials')} .kv-add button`);
+    assert.match(await page.textContent(`${field('credentials')} .field-error`), /The value of service_account is not valid JSON/);
+    assert.ok(await page.isDisabled(`${dialog} button.primary`));
+    // The typed text is kept: fix it in place.
+    await page.getByLabel('New value for service_account').fill(JSON.stringify(account));
+    await page.getByLabel('New key for Credentials', { exact: true }).fill('timeout');
+    await page.getByLabel('Value of the new key for Credentials', { exact: true }).fill('30');
+    await page.getByLabel('JSON value for the new key of Credentials').check();
+    await page.click(`${field('credentials')} .kv-add button`);
+    const preview = await page.textContent(`${dialog} .request`);
+    assert.ok(!preview.includes(CANARY), preview);
+    assert.match(preview, /"private_key": ?"••••"/);
+    assert.match(preview, /"timeout": ?"••••"/);
+    const { req, res } = await saveAndCapture(page, 'PUT');
+    assert.deepEqual(req.postDataJSON(), { credentials: { service_account: account, timeout: 30 } });
+    assert.equal(res.status(), 200);
+    assert.deepEqual((await res.json()).credentials.service_account, '***');
+    await page.waitForSelector(dialog, { state: 'detached' });
+    const [row] = sandbox.query("SELECT credentials FROM refactor_providers WHERE provider = 'google-vertex'");
+    const stored = JSON.parse(row.credentials);
+    assert.deepEqual([stored.service_account, stored.timeout], [account, 30]);
+    await assertNoLeak(page, consoleLines);
+    await context.close();
+  });
+
   it('blocks an empty credential value in the browser', async () => {
     const { page, context } = await openPanel(browser, sandbox.url);
     await openCard(page, 'refactor/azure');
