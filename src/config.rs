@@ -1,7 +1,7 @@
 //! The runtime configuration file (`switchboard.json` next to index.html), parsed and
 //! checked without touching the DOM, so one build serves any deployment.
 
-use crate::dialect::{self, Connection};
+use crate::dialect::{self, Connection, Declared};
 use crate::model::validate::check_url;
 use crate::model::Auth;
 use serde::Deserialize;
@@ -26,6 +26,52 @@ struct ConnectionEntry {
     auth: Option<Map<String, Value>>,
     list_path: Option<String>,
     item_path: Option<String>,
+    /// For a gateway that cannot be listed: its providers, as ids or `{id, name}`.
+    providers: Option<Vec<Value>>,
+    /// False for a gateway that answers no read call at all.
+    reads: Option<bool>,
+}
+
+/// The `providers` entries: an id, or `{"id": ..., "name": ...}`.
+fn read_declared(entries: Vec<Value>, problems: &mut Vec<String>, at: &str) -> Vec<Declared> {
+    let mut out: Vec<Declared> = Vec::new();
+    for (i, e) in entries.into_iter().enumerate() {
+        let d = match e {
+            Value::String(id) => Declared { id, name: None },
+            Value::Object(mut m) => {
+                let text = |v: Option<Value>| match v {
+                    Some(Value::String(s)) => Some(s),
+                    _ => None,
+                };
+                let (id, name) = (text(m.remove("id")), m.remove("name"));
+                let name_ok = matches!(name, None | Some(Value::String(_)));
+                match (id, name_ok, m.keys().next()) {
+                    (Some(id), true, None) => Declared {
+                        id,
+                        name: text(name),
+                    },
+                    _ => {
+                        problems.push(format!(
+                            "{at}: providers[{i}] must be an id, or {{\"id\": text, \"name\": text}}"
+                        ));
+                        continue;
+                    }
+                }
+            }
+            _ => {
+                problems.push(format!("{at}: providers[{i}] must be an id or an object"));
+                continue;
+            }
+        };
+        if d.id.trim().is_empty() {
+            problems.push(format!("{at}: providers[{i}] has an empty id"));
+        } else if out.iter().any(|o| o.id == d.id) {
+            problems.push(format!("{at}: provider \"{}\" is declared twice", d.id));
+        } else {
+            out.push(d);
+        }
+    }
+    out
 }
 
 /// A connection's credential, `{"scheme": ..., ...}` with exactly the members its scheme
@@ -181,6 +227,13 @@ pub fn parse(text: &str) -> Result<Config, Vec<String>> {
             ));
             continue;
         };
+        let declared = read_declared(c.providers.unwrap_or_default(), &mut problems, &at);
+        let reads = c.reads.unwrap_or(true);
+        if !reads && declared.is_empty() {
+            problems.push(format!(
+                "{at}: \"reads\": false needs \"providers\": the ids to show and edit"
+            ));
+        }
         connections.push(Connection {
             name: c.name.unwrap_or_else(|| gateway.label().to_owned()),
             id: c.id,
@@ -189,6 +242,8 @@ pub fn parse(text: &str) -> Result<Config, Vec<String>> {
             auth,
             list_path: c.list_path,
             item_path: c.item_path,
+            declared,
+            reads,
         });
     }
     if let Some(n) = file.ui.bulk_concurrency {
@@ -311,6 +366,56 @@ mod tests {
         ] {
             let e = one(auth).unwrap_err();
             assert!(e[0].contains(says), "{auth}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn declared_providers_and_reads() {
+        let one = |extra: &str| {
+            parse(&format!(
+                r#"{{"connections":[{{"id":"a","dialect":"libredesk","base_url":"/l"{extra}}}]}}"#
+            ))
+        };
+        let c = one(r#","reads":false,"providers":["openai",{"id":"x","name":"X"}]"#).unwrap();
+        let conn = &c.connections[0];
+        assert!(!conn.reads);
+        assert_eq!(
+            conn.declared,
+            vec![
+                Declared {
+                    id: "openai".into(),
+                    name: None
+                },
+                Declared {
+                    id: "x".into(),
+                    name: Some("X".into())
+                }
+            ]
+        );
+        let plain = one("").unwrap();
+        assert!(plain.connections[0].reads && plain.connections[0].declared.is_empty());
+        for (extra, says) in [
+            (r#","reads":false"#, "\"reads\": false needs \"providers\""),
+            (
+                r#","providers":["a","a"]"#,
+                "provider \"a\" is declared twice",
+            ),
+            (r#","providers":[""]"#, "providers[0] has an empty id"),
+            (
+                r#","providers":[1]"#,
+                "providers[0] must be an id or an object",
+            ),
+            (
+                r#","providers":[{"id":"a","colour":"red"}]"#,
+                "providers[0] must be an id, or",
+            ),
+            (
+                r#","providers":[{"name":"a"}]"#,
+                "providers[0] must be an id, or",
+            ),
+        ] {
+            let e = one(extra).unwrap_err();
+            assert!(e.iter().any(|m| m.contains(says)), "{extra}: {e:?}");
         }
     }
 

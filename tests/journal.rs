@@ -20,6 +20,8 @@ fn conn(slug: &str) -> Connection {
         auth: Auth::Bearer("t".into()),
         list_path: None,
         item_path: None,
+        declared: Vec::new(),
+        reads: true,
     }
 }
 

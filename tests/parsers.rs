@@ -74,6 +74,8 @@ fn conn(gateway: Gateway) -> Connection {
         auth: Auth::Bearer("t".into()),
         list_path: None,
         item_path: None,
+        declared: Vec::new(),
+        reads: true,
     }
 }
 

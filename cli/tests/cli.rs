@@ -49,6 +49,8 @@ fn start(credentials: Credentials, faults: Vec<Fault>) -> Sandbox {
         log: false,
         faults,
         fault_control: false,
+        page_size: None,
+        no_reads: Vec::new(),
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     runtime.spawn(switchboard_sandbox::serve_on(listener, cfg, async move {

@@ -6,7 +6,7 @@
 use crate::http::{bearer_ok, json_object, lock, reply, storage_failed, unknown_field, BodyError};
 use crate::Shared;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -134,19 +134,46 @@ fn load(db: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Value>> 
     .optional()
 }
 
-async fn list(State(s): State<Shared>, headers: HeaderMap) -> Response {
+/// The whole list as an array, or (asked for a page, or with a default page size) one
+/// page in the `{items, page, limit, total}` shape.
+async fn list(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Response {
     if !bearer_ok(&headers, &s.creds.barndoor_token) {
         return unauthorized();
     }
+    let asked = crate::page_asked(uri.query().unwrap_or(""), &["limit"], s.page_size);
+    let (limit, offset) = match asked {
+        Some((page, size)) => (
+            size as i64,
+            page.saturating_sub(1).saturating_mul(size) as i64,
+        ),
+        None => (-1, 0),
+    };
     let db = lock(&s);
     let rows = db
         .prepare(&format!(
-            "SELECT {COLUMNS} FROM barndoor_providers ORDER BY rowid"
+            "SELECT {COLUMNS} FROM barndoor_providers ORDER BY rowid LIMIT ?1 OFFSET ?2"
         ))
-        .and_then(|mut st| st.query_map([], to_json)?.collect::<Result<Vec<_>, _>>());
-    match rows {
-        Ok(rows) => reply(StatusCode::OK, Value::Array(rows)),
-        Err(e) => storage_failed(server_error, e),
+        .and_then(|mut st| {
+            st.query_map([limit, offset], to_json)?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .and_then(|rows| {
+            let total: i64 =
+                db.query_row("SELECT COUNT(*) FROM barndoor_providers", [], |r| r.get(0))?;
+            Ok((rows, total))
+        });
+    match (rows, asked) {
+        (Ok((rows, _)), None) => reply(StatusCode::OK, Value::Array(rows)),
+        (Ok(_), Some((0, _))) => invalid(vec![("page", "must be 1 or more".into())]),
+        (Ok((rows, total)), Some((page, size))) => reply(
+            StatusCode::OK,
+            json!({"items": rows, "page": page, "limit": size, "total": total}),
+        ),
+        (Err(e), _) => storage_failed(server_error, e),
     }
 }
 

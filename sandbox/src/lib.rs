@@ -96,6 +96,11 @@ pub struct Config {
     pub faults: Vec<faults::Fault>,
     /// Serve `/_sandbox/faults` so tests can change faults at run time.
     pub fault_control: bool,
+    /// Lists answer in pages of this many when the request names no page size (Respan
+    /// in Django REST framework's shape, Barndoor with page and limit).
+    pub page_size: Option<u32>,
+    /// Mounts (`"libredesk"`) whose read calls are turned off: a GET answers 405.
+    pub no_reads: Vec<String>,
 }
 
 /// Shared state of the running server.
@@ -103,6 +108,8 @@ pub struct AppState {
     pub db: Mutex<rusqlite::Connection>,
     pub creds: Credentials,
     pub faults: Mutex<Vec<faults::Fault>>,
+    /// The default page size of lists ([`Config::page_size`]).
+    pub page_size: Option<u32>,
 }
 
 /// The shared state handle handlers receive.
@@ -118,6 +125,10 @@ pub fn router(state: Shared, cfg: &Config) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             faults::inject,
+        ))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(cfg.no_reads.clone()),
+            refuse_reads,
         ))
         .layer(cors(&cfg.cors_origins));
     let api = if cfg.log {
@@ -165,6 +176,48 @@ fn cors(extra: &[String]) -> CorsLayer {
         ])
         .expose_headers([axum::http::HeaderName::from_static("server-timing")])
         .max_age(std::time::Duration::from_secs(600))
+}
+
+/// A gateway without read calls: GET on a mount whose reads are off is a 405, as a
+/// server that routes only the update call answers.
+async fn refuse_reads(State(off): State<Arc<Vec<String>>>, req: Request, next: Next) -> Response {
+    let mount = req.uri().path().trim_start_matches('/').split('/').next();
+    if req.method() == axum::http::Method::GET && mount.is_some_and(|m| off.iter().any(|o| o == m))
+    {
+        let allow = if mount == Some("respan") {
+            "PATCH"
+        } else {
+            "PUT"
+        };
+        return (
+            axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            [(axum::http::header::ALLOW, allow)],
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
+/// The page a list request asks for: `page` (from 1) and its size, from the query or
+/// the sandbox's default; `None` for the whole list.
+pub fn page_asked(query: &str, size_names: &[&str], default: Option<u32>) -> Option<(u64, u64)> {
+    let get = |name: &str| {
+        query
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+    };
+    let size = size_names
+        .iter()
+        .find_map(|n| get(n))
+        .and_then(|v| v.parse::<u64>().ok())
+        .or(default.map(u64::from));
+    let page = get("page").map(|v| v.parse::<u64>().unwrap_or(0));
+    match (page, size) {
+        (None, None) => None,
+        (page, size) => Some((page.unwrap_or(1), size.unwrap_or(100).clamp(1, 10_000))),
+    }
 }
 
 /// True for http(s) origins on localhost or the loopback range.
@@ -269,6 +322,7 @@ pub async fn serve_on(
         db: Mutex::new(conn),
         creds: cfg.credentials.clone(),
         faults: Mutex::new(cfg.faults.clone()),
+        page_size: cfg.page_size,
     });
     let app = router(state, &cfg);
     axum::serve(listener, app)

@@ -5,6 +5,7 @@ use switchboard_sandbox::{Config, Credentials, Seed};
 
 const USAGE: &str = "usage: switchboard-sandbox [--addr HOST:PORT] [--db PATH|:memory:] [--dist DIR] [--seed demo|none|N]
                            [--cors-origin ORIGIN]... [--quiet] [--fault SPEC]... [--fault-control]
+                           [--page-size N] [--no-reads MOUNT]...
 
   --addr         where to listen (default 127.0.0.1:8080)
   --db           SQLite file (default switchboard-sandbox.db; :memory: for a throwaway one)
@@ -15,6 +16,10 @@ const USAGE: &str = "usage: switchboard-sandbox [--addr HOST:PORT] [--db PATH|:m
   --fault        inject a fault: '[METHOD ]PATH_PREFIX=KIND[:ARG]' with KIND one of latency:MS,
                  hang, drop, status:CODE, html:CODE, truncated, huge, slow-body:MS
   --fault-control  accept PUT/DELETE /_sandbox/faults (JSON list of faults) to change them live
+  --page-size    answer lists in pages of N unless the request asks otherwise (Respan with
+                 count/next/previous/results, Barndoor with items/page/limit/total); either
+                 always pages when asked: ?page=P&page_size=N (Respan), ?page=P&limit=N (Barndoor)
+  --no-reads     turn a mount's read calls off (refactor, libredesk, barndoor, respan): GET is a 405
 
 Demo credentials come from SWITCHBOARD_REFACTOR_TOKEN, SWITCHBOARD_LIBREDESK_KEY,
 SWITCHBOARD_LIBREDESK_SECRET, SWITCHBOARD_BARNDOOR_TOKEN and SWITCHBOARD_RESPAN_TOKEN when set.";
@@ -30,6 +35,8 @@ fn parse_args() -> Result<Config, String> {
         log: true,
         faults: Vec::new(),
         fault_control: false,
+        page_size: None,
+        no_reads: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -54,6 +61,16 @@ fn parse_args() -> Result<Config, String> {
                     .map_err(|e| format!("--fault: {e}"))?,
             ),
             "--fault-control" => cfg.fault_control = true,
+            "--page-size" => {
+                cfg.page_size = Some(
+                    value()?
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or("--page-size: expected a positive number")?,
+                )
+            }
+            "--no-reads" => cfg.no_reads.push(value()?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }

@@ -8,7 +8,7 @@ use crate::http::{
 };
 use crate::Shared;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -73,23 +73,66 @@ fn load(db: &rusqlite::Connection, id: i64) -> rusqlite::Result<Option<Value>> {
     .optional()
 }
 
-async fn list(State(s): State<Shared>, headers: HeaderMap) -> Response {
+/// The whole list, or (asked for a page, or with a default page size) one page of it in
+/// Django REST framework's shape, its `next` an absolute link as DRF builds it.
+async fn list(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Response {
     if let Some(r) = auth_failure(&headers, &s.creds.respan_token) {
         return r;
     }
+    let asked = crate::page_asked(uri.query().unwrap_or(""), &["page_size"], s.page_size);
     let db = lock(&s);
+    let (limit, offset) = match asked {
+        Some((page, size)) => (
+            size as i64,
+            page.saturating_sub(1).saturating_mul(size) as i64,
+        ),
+        None => (-1, 0),
+    };
     let rows = db
         .prepare(&format!(
-            "SELECT {COLUMNS} FROM respan_providers ORDER BY id"
+            "SELECT {COLUMNS} FROM respan_providers ORDER BY id LIMIT ?1 OFFSET ?2"
         ))
-        .and_then(|mut st| st.query_map([], list_item)?.collect::<Result<Vec<_>, _>>());
-    match rows {
-        Ok(rows) => reply(
+        .and_then(|mut st| {
+            st.query_map([limit, offset], list_item)?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .and_then(|rows| {
+            let count: i64 =
+                db.query_row("SELECT COUNT(*) FROM respan_providers", [], |r| r.get(0))?;
+            Ok((rows, count))
+        });
+    let (rows, count) = match rows {
+        Ok(r) => r,
+        Err(e) => return storage_failed(server_error, e),
+    };
+    let Some((page, size)) = asked else {
+        return reply(
             StatusCode::OK,
-            json!({"count": rows.len(), "next": null, "previous": null, "results": rows}),
-        ),
-        Err(e) => storage_failed(server_error, e),
+            json!({"count": count, "next": null, "previous": null, "results": rows}),
+        );
+    };
+    if page == 0 || (page > 1 && rows.is_empty()) {
+        return detail(StatusCode::NOT_FOUND, "Invalid page.");
     }
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let link = |p: u64| format!("http://{host}{}?page={p}&page_size={size}", uri.path());
+    let more = page.saturating_mul(size) < count as u64;
+    reply(
+        StatusCode::OK,
+        json!({
+            "count": count,
+            "next": if more { Value::String(link(page + 1)) } else { Value::Null },
+            "previous": if page > 1 { Value::String(link(page - 1)) } else { Value::Null },
+            "results": rows,
+        }),
+    )
 }
 
 async fn read(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {

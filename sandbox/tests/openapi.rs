@@ -82,6 +82,42 @@ async fn every_documented_answer_conforms() {
     let bd_item = "/barndoor/api/llm-gateway/admin/providers/b1a7c3d2-0003-4a00-8000-000000000003";
     let calls = vec![
         call(
+            "respan",
+            "/api/providers/",
+            Method::GET,
+            "/respan/api/providers/?page=2&page_size=1",
+            rs,
+            None,
+            200,
+        ),
+        call(
+            "respan",
+            "/api/providers/",
+            Method::GET,
+            "/respan/api/providers/?page=99&page_size=10",
+            rs,
+            None,
+            404,
+        ),
+        call(
+            "barndoor",
+            "/api/llm-gateway/admin/providers",
+            Method::GET,
+            "/barndoor/api/llm-gateway/admin/providers?page=2&limit=2",
+            bd,
+            None,
+            200,
+        ),
+        call(
+            "barndoor",
+            "/api/llm-gateway/admin/providers",
+            Method::GET,
+            "/barndoor/api/llm-gateway/admin/providers?page=0&limit=2",
+            bd,
+            None,
+            400,
+        ),
+        call(
             "refactor",
             "/v1/llm-provider",
             Method::GET,
@@ -436,7 +472,7 @@ async fn every_documented_answer_conforms() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 36);
+    assert_eq!(checked, 40);
 }
 
 #[tokio::test]

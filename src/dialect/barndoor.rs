@@ -210,6 +210,7 @@ impl Wire {
                 ("credentials".to_owned(), SecretState::Unknown),
             ]),
             managed: false,
+            unread: false,
         }
     }
 }

@@ -42,6 +42,7 @@ fn provider_from(name: &str, key: SecretState) -> Provider {
         values,
         secrets: BTreeMap::from([("api_key".to_owned(), key)]),
         managed: false,
+        unread: false,
     }
 }
 
@@ -127,6 +128,16 @@ impl Dialect for Libredesk {
 
     fn parse_one(&self, data: Value) -> Result<Provider, ApiError> {
         parse_config(&data)
+    }
+
+    // The id is the provider value the update call must carry.
+    fn declared(&self, id: &str, name: Option<&str>) -> Provider {
+        let mut p = provider_from(id, SecretState::Unknown);
+        if let Some(n) = name {
+            p.name = n.to_owned();
+        }
+        p.unread = true;
+        p
     }
 }
 

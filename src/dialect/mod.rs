@@ -6,6 +6,7 @@
 
 pub mod barndoor;
 pub mod libredesk;
+pub mod paging;
 pub mod refactor;
 pub mod respan;
 
@@ -93,6 +94,19 @@ pub struct Connection {
     pub list_path: Option<String>,
     /// Overrides the item path; `{id}` is replaced by the encoded id.
     pub item_path: Option<String>,
+    /// The providers the configuration names, for a gateway that cannot be listed:
+    /// each is read on its own, or (with `reads` off) shown as declared.
+    pub declared: Vec<Declared>,
+    /// False when the gateway answers no read call: cards come from `declared`, their
+    /// state is unknown, and saves go without a stale check.
+    pub reads: bool,
+}
+
+/// A provider named in the configuration: its id on the gateway and a display name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Declared {
+    pub id: String,
+    pub name: Option<String>,
 }
 
 impl Connection {
@@ -160,6 +174,28 @@ pub trait Dialect: Sync {
 
     /// PUT or PATCH, as the update call is documented.
     fn update_method(&self) -> Method;
+
+    /// A provider the configuration declares but nobody has read: its id (and, where
+    /// the id says it, its kind), every secret unknown, no other value.
+    fn declared(&self, id: &str, name: Option<&str>) -> Provider {
+        let mut p = Provider {
+            id: id.to_owned(),
+            name: name.unwrap_or(id).to_owned(),
+            kind: "unknown".to_owned(),
+            enabled: None,
+            values: serde_json::Map::new(),
+            secrets: Default::default(),
+            managed: false,
+            unread: true,
+        };
+        p.secrets = self
+            .fields(&p)
+            .iter()
+            .filter(|f| f.is_secret())
+            .map(|f| (f.name.to_owned(), crate::model::SecretState::Unknown))
+            .collect();
+        p
+    }
 
     /// One provider from one item of a list or read answer. It takes the item by value so
     /// its text moves into the provider instead of being copied (20,000 items at a time).
@@ -332,6 +368,8 @@ pub(crate) mod testkit {
             auth,
             list_path: None,
             item_path: None,
+            declared: Vec::new(),
+            reads: true,
         }
     }
 

@@ -83,6 +83,7 @@ fn parse_config(v: &Value) -> Result<Provider, ApiError> {
         values,
         secrets: BTreeMap::from([("credentials".to_owned(), state)]),
         managed: false,
+        unread: false,
     })
 }
 
@@ -129,6 +130,20 @@ impl Dialect for Refactor {
 
     fn parse_one(&self, item: Value) -> Result<Provider, ApiError> {
         parse_config(&item)
+    }
+
+    // The id is the slug: it names the provider and its kind.
+    fn declared(&self, id: &str, name: Option<&str>) -> Provider {
+        Provider {
+            id: id.to_owned(),
+            name: name.map_or_else(|| display_name(id), str::to_owned),
+            kind: id.to_owned(),
+            enabled: None,
+            values: Map::from_iter([("provider".to_owned(), Value::String(id.to_owned()))]),
+            secrets: BTreeMap::from([("credentials".to_owned(), SecretState::Unknown)]),
+            managed: false,
+            unread: true,
+        }
     }
 }
 

@@ -103,6 +103,7 @@ impl Wire {
                 ("extra_kwargs".to_owned(), SecretState::Unknown),
             ]),
             managed,
+            unread: false,
         })
     }
 }

@@ -30,6 +30,10 @@ pub struct Provider {
     pub secrets: BTreeMap<String, SecretState>,
     /// Managed by the gateway vendor: critical fields are locked (Respan).
     pub managed: bool,
+    /// Declared in the configuration of a connection that cannot be read: its current
+    /// values are not known, so every value entered is sent.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unread: bool,
 }
 
 impl Provider {

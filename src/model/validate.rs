@@ -274,6 +274,7 @@ mod tests {
             values: Map::new(),
             secrets: BTreeMap::new(),
             managed: false,
+            unread: false,
         };
         p.values.insert("name".into(), json!("P"));
         p.values.insert("enabled".into(), json!(true));

@@ -107,6 +107,7 @@ fn blank() -> Provider {
         values: Map::new(),
         secrets: Default::default(),
         managed: false,
+        unread: false,
     }
 }
 

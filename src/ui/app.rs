@@ -213,7 +213,7 @@ pub fn Panel(
     // while the browser has nothing else to do, so opening one waits for nothing.
     let prefetched = StoredValue::new(false);
     Effect::new(move |_| {
-        let loaded = store.loads.with(|l| !l.contains(&LoadState::Loading));
+        let loaded = store.loads.with(|l| !l.iter().any(LoadState::pending));
         if loaded && !prefetched.get_value() {
             prefetched.set_value(true);
             request_idle_callback(lazy::prefetch);

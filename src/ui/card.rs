@@ -68,7 +68,11 @@ struct Drift {
 /// The part of a card that shows the provider: name, state, gateway, kind, whether it
 /// differs from the reference file, and facts.
 fn body(p: &Provider, gateway: Gateway, now: i64, drift: Option<Drift>) -> impl IntoView {
-    let (state, pill) = state_of(p.enabled);
+    let (state, pill) = if p.unread {
+        ("State unknown", "pill neutral")
+    } else {
+        state_of(p.enabled)
+    };
     let mut facts = gateway.facts(p);
     if p.id != p.kind {
         facts.push(Fact::new("Id", p.id.clone()));

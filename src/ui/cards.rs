@@ -158,6 +158,18 @@ impl CardSet {
         self.reindex();
     }
 
+    /// Adds the cards of one more page of connection `conn`'s list: a key already here
+    /// takes the new provider in its cell; the others are added at the end.
+    pub fn extend_connection(&mut self, conn: usize, more: Vec<Card>) {
+        for card in more {
+            let kept = self.keep_cell(conn, card);
+            if !self.index.contains_key(&kept.key) {
+                self.index.insert(kept.key.clone(), self.cards.len());
+                self.cards.push(kept);
+            }
+        }
+    }
+
     /// The cell already shown for `card`'s key, given `card`'s provider; else `card`.
     fn keep_cell(&self, conn: usize, card: Card) -> Card {
         let Some(kept) = self.get(&card.key).filter(|old| old.conn == conn) else {
@@ -204,6 +216,7 @@ mod tests {
             values: Default::default(),
             secrets: BTreeMap::new(),
             managed: false,
+            unread: false,
         }
     }
 

@@ -39,6 +39,11 @@ pub fn mark_once(name: &str) {
     }
 }
 
+/// The page's origin (`https://host:port`), which relative gateway URLs belong to.
+pub fn page_origin() -> Option<String> {
+    web_sys::window()?.location().origin().ok()
+}
+
 /// Removes the page's own "Loading…" line (`index.html`), once the panel shows something.
 pub fn remove_boot_text() {
     if let Some(el) = web_sys::window()

@@ -75,13 +75,40 @@ pub fn Grid(
             })
         })
     };
-    let loading = move || store.loads.with(|l| l.contains(&LoadState::Loading));
+    let loading = move || store.loads.with(|l| l.iter().any(LoadState::pending));
+    // Each failed connection: its message, and the page to go on from when earlier
+    // pages are shown.
     let failures = move || {
         store.loads.with(|l| {
             l.iter()
                 .enumerate()
                 .filter_map(|(i, s)| match s {
-                    LoadState::Failed(e) => Some((i, e.message.clone())),
+                    LoadState::Failed(e) => Some((i, e.message.clone(), None)),
+                    LoadState::Stopped {
+                        error,
+                        page,
+                        loaded,
+                        total,
+                    } => Some((
+                        i,
+                        format!(
+                            "page {page} could not be loaded ({}); {} shown.",
+                            error.message,
+                            of_total(*loaded, *total)
+                        ),
+                        Some(*page),
+                    )),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let progress = move || {
+        store.loads.with(|l| {
+            l.iter()
+                .enumerate()
+                .filter_map(|(i, s)| match s {
+                    LoadState::Paging { loaded, total } => Some((i, of_total(*loaded, *total))),
                     _ => None,
                 })
                 .collect::<Vec<_>>()
@@ -159,11 +186,19 @@ pub fn Grid(
 
     view! {
         <div class="load-errors">
-            <For each=failures key=|(i, m)| (*i, m.clone()) let((i, msg))>
+            <For each=failures key=|(i, m, _)| (*i, m.clone()) let((i, msg, page))>
                 <div class="load-error" role="alert">
                     <span>{move || store.connection(i).map(|c| c.name).unwrap_or_default()}": "{msg.clone()}</span>
-                    <button type="button" on:click=move |_| store.load(i)>"Retry"</button>
+                    {match page {
+                        Some(p) => view! { <button type="button" on:click=move |_| store.resume(i)>{format!("Retry from page {p}")}</button> }.into_any(),
+                        None => view! { <button type="button" on:click=move |_| store.load(i)>"Retry"</button> }.into_any(),
+                    }}
                 </div>
+            </For>
+        </div>
+        <div class="load-progress" role="status">
+            <For each=progress key=|(i, m)| (*i, m.clone()) let((i, shown))>
+                <p>{move || store.connection(i).map(|c| c.name).unwrap_or_default()}": "{shown}" loaded…"</p>
             </For>
         </div>
         <div class="grid-viewport" node_ref=viewport tabindex="-1"
@@ -197,6 +232,28 @@ pub fn Grid(
             </Show>
         </div>
     }
+}
+
+/// "7,000 of 25,000 providers", or "7,000 providers" when the gateway gives no total.
+fn of_total(loaded: usize, total: Option<u64>) -> String {
+    let n = thousands(loaded as u64);
+    match total {
+        Some(t) => format!("{n} of {} providers", thousands(t)),
+        None => format!("{n} providers"),
+    }
+}
+
+/// 25000 as "25,000".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The window's size, less the usual height of the bar and toolbar above the grid.

@@ -222,6 +222,8 @@ fn AddConnection(store: Store) -> impl IntoView {
             auth: inputs.auth(),
             list_path: None,
             item_path: None,
+            declared: Vec::new(),
+            reads: true,
         });
         for field in [name, base, inputs.key, inputs.secret] {
             field.set(String::new());

@@ -6,10 +6,11 @@ use super::confirm::Question;
 use super::journal::{Journal, Keeping};
 use super::toast::{Toast, ToastKind};
 use crate::client::{self, CallPolicy};
+use crate::dialect::paging::{Page, Pager};
 use crate::dialect::Connection;
 use crate::fleet::{Outcome, Step};
 use crate::journal::{Ended, Entry, Operation};
-use crate::model::{ApiError, ErrorKind, PlannedUpdate, Provider};
+use crate::model::{ApiError, ErrorKind, HttpRequest, PlannedUpdate, Provider};
 use crate::queue::KeyedQueue;
 use crate::state::Desired;
 use leptos::prelude::*;
@@ -20,9 +21,32 @@ use std::sync::Arc;
 #[derive(Clone, Debug, PartialEq)]
 pub enum LoadState {
     Loading,
+    /// Pages are arriving: the providers shown so far, and how many the gateway says it has.
+    Paging {
+        loaded: usize,
+        total: Option<u64>,
+    },
     Ready,
     Failed(ApiError),
+    /// A page after the first failed: the earlier pages' cards stay, and Retry goes on
+    /// from the page that failed.
+    Stopped {
+        error: ApiError,
+        page: u32,
+        loaded: usize,
+        total: Option<u64>,
+    },
 }
+
+impl LoadState {
+    /// True while providers are still to come.
+    pub fn pending(&self) -> bool {
+        matches!(self, LoadState::Loading | LoadState::Paging { .. })
+    }
+}
+
+/// Where a stopped listing goes on from: the page's request and the pager as it was.
+type Resume = (String, HttpRequest, Pager);
 
 /// One connection's list answer, as cards, waiting for the frame: (connection index, cards).
 type Arrival = (usize, Result<Vec<Card>, ApiError>);
@@ -88,6 +112,11 @@ pub struct Store {
     turns: StoredValue<KeyedQueue>,
     /// Lists answered since the last frame; applied together, just before it is painted.
     arrived: StoredValue<Vec<Arrival>>,
+    /// Listings stopped by a failed page, by connection id.
+    resumes: StoredValue<Vec<Resume>>,
+    /// The listing under way for each connection id: a reload supersedes a listing whose
+    /// pages are still arriving.
+    listings: StoredValue<Vec<(String, u64)>>,
     /// Time limit and retries of every gateway call.
     pub policy: CallPolicy,
     /// Requests a bulk run keeps in flight per connection.
@@ -126,6 +155,8 @@ impl Store {
             read_only,
             turns: StoredValue::new(KeyedQueue::default()),
             arrived: StoredValue::new(Vec::new()),
+            resumes: StoredValue::new(Vec::new()),
+            listings: StoredValue::new(Vec::new()),
             policy,
             bulk_concurrency: crate::config::DEFAULT_BULK_CONCURRENCY as usize,
             notify_pending: StoredValue::new(false),
@@ -267,38 +298,214 @@ impl Store {
         self.load(self.connections.with_untracked(Vec::len).saturating_sub(1));
     }
 
-    /// (Re)loads one connection's providers, replacing its cards.
+    /// (Re)loads one connection's providers, replacing its cards: the list page by
+    /// page, or each declared provider, or (reads off) the declared providers as they are.
     pub fn load(&self, idx: usize) {
         let Some(conn) = self.connection(idx) else {
             return;
         };
-        let store = *self;
+        self.set_load(idx, LoadState::Loading);
+        self.resumes
+            .update_value(|r| r.retain(|(id, _, _)| *id != conn.id));
+        let dialect = conn.gateway.dialect();
+        if !conn.reads {
+            let cards = conn
+                .declared
+                .iter()
+                .map(|d| dialect.declared(&d.id, d.name.as_deref()))
+                .map(|p| Card::new(idx, &conn.id, conn.gateway.label(), p))
+                .collect();
+            self.arrive(idx, Ok(cards));
+        } else if !conn.declared.is_empty() {
+            self.read_declared(conn);
+        } else {
+            let first = dialect.list_request(&conn);
+            self.list_from(conn, first, Pager::new(super::dom::page_origin()));
+        }
+    }
+
+    /// Goes on with a listing stopped by a failed page, from that page.
+    pub fn resume(&self, idx: usize) {
+        let Some(conn) = self.connection(idx) else {
+            return;
+        };
+        let Some((_, req, pager)) = self
+            .resumes
+            .try_update_value(|r| {
+                let at = r.iter().position(|(id, _, _)| *id == conn.id)?;
+                Some(r.remove(at))
+            })
+            .flatten()
+        else {
+            return self.load(idx);
+        };
+        self.set_load(
+            idx,
+            LoadState::Paging {
+                loaded: pager.loaded,
+                total: pager.total,
+            },
+        );
+        self.list_from(conn, req, pager);
+    }
+
+    fn set_load(&self, idx: usize, state: LoadState) {
         self.loads.update(|l| {
             if let Some(s) = l.get_mut(idx) {
-                *s = LoadState::Loading;
+                *s = state;
             }
         });
+    }
+
+    /// Reads a listing from `req` on: the first page's cards replace the connection's,
+    /// each later page's are added as it arrives.
+    fn list_from(&self, conn: Connection, req: HttpRequest, pager: Pager) {
+        let store = *self;
         let dialect = conn.gateway.dialect();
+        let call = move |req: HttpRequest| {
+            client::execute(
+                req,
+                store.policy,
+                |s, b| dialect.parse_error(s, b),
+                |_, _| {},
+            )
+        };
+        let ticket = self.listing_ticket(&conn.id);
+        let conn_id = conn.id.clone();
+        let current = move || {
+            store
+                .listings
+                .try_with_value(|l| l.iter().any(|(id, t)| *id == conn_id && *t == ticket))
+                .unwrap_or(false)
+        };
         // Started here, not inside the task: the request leaves before the view is built.
-        let answer = client::execute(
-            dialect.list_request(&conn),
-            store.policy,
-            |s, b| dialect.parse_error(s, b),
-            |_, _| {},
-        );
+        let mut answer = call(req.clone());
         spawn_local(async move {
-            let result = answer.await.and_then(|a| dialect.parse_list(&a.body));
-            // Connections may have been removed while this was on the wire: find this
-            // one's place now, or drop the answer with it.
+            let (mut req, mut pager) = (req, pager);
+            loop {
+                let before = pager.clone();
+                let read = answer
+                    .await
+                    .and_then(|a| pager.read(dialect, &req, &a.body));
+                if !current() {
+                    return;
+                }
+                // Connections may have been removed while this was on the wire: find this
+                // one's place now, or drop the answer with it.
+                let Some(idx) = store.index_of(&conn.id) else {
+                    return;
+                };
+                let Page { providers, next } = match read {
+                    Ok(page) => page,
+                    Err(e) if before.page == 0 => return store.arrive(idx, Err(e)),
+                    Err(error) => {
+                        store.set_load(
+                            idx,
+                            LoadState::Stopped {
+                                error,
+                                page: before.page + 1,
+                                loaded: before.loaded,
+                                total: before.total,
+                            },
+                        );
+                        store
+                            .resumes
+                            .update_value(|r| r.push((conn.id.clone(), req, before)));
+                        return;
+                    }
+                };
+                let cards = providers
+                    .into_iter()
+                    .map(|p| Card::new(idx, &conn.id, conn.gateway.label(), p))
+                    .collect();
+                let first = pager.page == 1;
+                match next {
+                    None if first => return store.arrive(idx, Ok(cards)),
+                    None => {
+                        store.add_page(idx, first, cards, LoadState::Ready);
+                        return;
+                    }
+                    Some(next) => {
+                        let progress = LoadState::Paging {
+                            loaded: pager.loaded,
+                            total: pager.total,
+                        };
+                        answer = call(next.clone());
+                        req = next;
+                        store.add_page(idx, first, cards, progress);
+                    }
+                }
+            }
+        });
+    }
+
+    /// A new ticket for listing the connection `id`: earlier listings of it stop.
+    fn listing_ticket(&self, id: &str) -> u64 {
+        self.listings
+            .try_update_value(|l| {
+                let ticket = l.iter().map(|(_, t)| *t).max().unwrap_or(0) + 1;
+                l.retain(|(c, _)| c != id);
+                l.push((id.to_owned(), ticket));
+                ticket
+            })
+            .unwrap_or(0)
+    }
+
+    /// Shows one page of a listing at once (a listing of pages is not batched with
+    /// the other connections' answers: its first cards are not kept waiting).
+    fn add_page(&self, idx: usize, first: bool, cards: Vec<Card>, state: LoadState) {
+        self.cards.update(|set| {
+            if first {
+                set.replace_connection(idx, cards);
+            } else {
+                set.extend_connection(idx, cards);
+            }
+        });
+        self.contents.notify();
+        self.set_load(idx, state);
+        self.mark_progress();
+    }
+
+    /// Reads each provider the configuration declares, one after another (a gateway that
+    /// cannot list has few); the first failure fails the connection, naming the provider.
+    fn read_declared(&self, conn: Connection) {
+        let store = *self;
+        spawn_local(async move {
+            let dialect = conn.gateway.dialect();
+            let mut providers = Vec::with_capacity(conn.declared.len());
+            let mut failed = None;
+            for d in &conn.declared {
+                let declared = dialect.declared(&d.id, d.name.as_deref());
+                let req = dialect.read_request(&conn, &declared);
+                let read = client::execute(
+                    req,
+                    store.policy,
+                    |s, b| dialect.parse_error(s, b),
+                    |_, _| {},
+                )
+                .await
+                .and_then(|a| dialect.parse_item(&a.body));
+                match read {
+                    Ok(p) => providers.push(p),
+                    Err(e) => {
+                        failed = Some(ApiError {
+                            message: format!("Reading {}: {}", d.id, e.message),
+                            ..e
+                        });
+                        break;
+                    }
+                }
+            }
             let Some(idx) = store.index_of(&conn.id) else {
                 return;
             };
-            let fresh = result.map(|providers| {
-                providers
+            let fresh = match failed {
+                Some(e) => Err(e),
+                None => Ok(providers
                     .into_iter()
                     .map(|p| Card::new(idx, &conn.id, conn.gateway.label(), p))
-                    .collect()
-            });
+                    .collect()),
+            };
             store.arrive(idx, fresh);
         });
     }
@@ -328,6 +535,10 @@ impl Store {
             }
         });
         self.cards.update(|set| set.remove_connection(idx));
+        self.resumes
+            .update_value(|r| r.retain(|(id, _, _)| *id != conn.id));
+        self.listings
+            .update_value(|l| l.retain(|(id, _)| *id != conn.id));
         self.arrived.update_value(|a| {
             a.retain(|(i, _)| *i != idx);
             for (i, _) in a.iter_mut() {
@@ -389,10 +600,15 @@ impl Store {
                 }
             }
         });
+        self.mark_progress();
+    }
+
+    /// Marks the first cards, and the moment nothing more is to come, for the benchmark.
+    fn mark_progress(&self) {
         super::dom::mark_once("switchboard:cards");
         if self
             .loads
-            .with_untracked(|l| !l.contains(&LoadState::Loading))
+            .with_untracked(|l| !l.iter().any(LoadState::pending))
         {
             super::dom::mark_once("switchboard:loaded");
         }
@@ -402,6 +618,12 @@ impl Store {
     /// it, the card takes the server's version and the answer is `true`.
     pub async fn refresh(&self, key: &str) -> Result<bool, ApiError> {
         let (card, conn) = self.card_and_connection(key)?;
+        if !conn.reads {
+            return Err(ApiError::new(
+                ErrorKind::BadResponse,
+                "This gateway's providers cannot be read (reads are off for its connection).",
+            ));
+        }
         let dialect = conn.gateway.dialect();
         let req = card
             .listed
@@ -581,7 +803,15 @@ impl Store {
                 });
                 self.set_provider(&card, &conn, next);
                 card.status.set(SaveStatus::Saved);
-                if announce {
+                if announce && !conn.reads {
+                    self.toast(
+                        ToastKind::Success,
+                        format!(
+                            "Saved {}. No stale check was possible: this gateway's providers cannot be read.",
+                            before.name
+                        ),
+                    );
+                } else if announce {
                     self.toast(ToastKind::Success, format!("Saved {}.", before.name));
                 }
                 if let Some(cb) = self.on_saved {

@@ -106,6 +106,7 @@ impl Dialect for Acme {
             values,
             secrets: BTreeMap::from([("token".to_owned(), token)]),
             managed: false,
+            unread: false,
         })
     }
 }
@@ -120,6 +121,8 @@ pub fn connection(base_url: &str, key: &str) -> Connection {
         auth: AuthScheme::Header("X-Acme-Key").with(String::new(), key.into()),
         list_path: None,
         item_path: None,
+        declared: Vec::new(),
+        reads: true,
     }
 }
 

@@ -17,6 +17,9 @@ use leptos::prelude::*;
 use preview::RequestPreview;
 use std::sync::Arc;
 
+/// What the form says of a provider nobody could read.
+pub const UNREAD: &str = "Current state unknown: this gateway's providers cannot be read, so no current values are shown. Every value you enter is sent, and no check for changes made elsewhere is possible before saving.";
+
 /// The edit dialog for the card with `key`.
 #[component]
 pub fn EditDialog(store: Store, key: Arc<str>) -> impl IntoView {
@@ -24,13 +27,14 @@ pub fn EditDialog(store: Store, key: Arc<str>) -> impl IntoView {
         return view! { <p class="empty">"This provider is no longer listed."</p> }.into_any();
     };
     let conn = form.connection.get_value();
-    let (title, kind, notice, id) = form.listed.with_untracked(|l| {
+    let (title, kind, notice, id, unread) = form.listed.with_untracked(|l| {
         let p = &l.provider;
         (
             format!("Edit {}", p.name),
             p.kind.clone(),
             conn.gateway.notice(p),
             p.id.clone(),
+            p.unread,
         )
     });
     // The card cuts long ids; here it is whole, selectable, and one click from the clipboard.
@@ -66,6 +70,7 @@ pub fn EditDialog(store: Store, key: Arc<str>) -> impl IntoView {
                 <button type="button" class="icon" aria-label="Close" on:click=move |_| form.close()>"✕"</button>
             </div>
             {notice.map(|text| view! { <p class="notice">{text}</p> })}
+            {unread.then(|| view! { <p class="notice unread">{UNREAD}</p> })}
             <FieldList form=form />
             <RequestPreview form=form />
             <StaleNotice form=form />

@@ -60,7 +60,11 @@ fn live(store: Store) -> Vec<LiveConnection> {
         .map(|(i, (conn, list))| {
             let providers = match loads.get(i) {
                 Some(LoadState::Failed(e)) => Err(e.message.clone()),
-                Some(LoadState::Loading) => Err("still loading".into()),
+                Some(LoadState::Stopped { error, page, .. }) => Err(format!(
+                    "its list stopped at page {page}: {}",
+                    error.message
+                )),
+                Some(s) if s.pending() => Err("still loading".into()),
                 _ => Ok(list),
             };
             LiveConnection { conn, providers }
@@ -224,7 +228,7 @@ pub fn ImportDialog(store: Store, on_close: Callback<()>) -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        let settled = store.loads.with(|l| !l.contains(&LoadState::Loading));
+        let settled = store.loads.with(|l| !l.iter().any(LoadState::pending));
         if !settled || verify.get_untracked() != Verify::Reading {
             return;
         }
