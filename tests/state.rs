@@ -608,6 +608,31 @@ fn a_desired_state_plans_like_a_bulk_action() {
     assert_eq!(drifted, ["connection_id", "name", "request_timeout_secs"]);
 }
 
+#[test]
+fn a_provider_nobody_could_read_is_not_exported_never_drifts_and_gets_every_value() {
+    let live = fixed_live();
+    let mut doc: Value = serde_json::from_str(&export(pairs(&live))).unwrap();
+    let id = uuid(1);
+    doc["connections"]["barndoor-1"]["providers"][&id]["fields"]["name"] = json!("OpenAI (EU)");
+    let desired = read(&doc.to_string(), "state.json", &live).unwrap();
+    let (c, p) = pairs(&live)[0];
+    let unread = c.gateway.declared(&p.id, Some("Declared"));
+    assert!(unread.unread);
+    assert!(
+        !export([(c, &unread)]).contains(&p.id),
+        "no state to write down"
+    );
+    let key = state::Desired::key(&c.id, &p.id);
+    assert!(desired.differing(&key, &unread).is_empty() && !desired.differs(&key, &unread));
+    // Its current values are unknown, so every value the file gives is sent.
+    let Step::Send(u) = desired.step(c, &unread) else {
+        panic!("an unread provider is planned a change");
+    };
+    let body = u.request.body.clone().unwrap();
+    assert_eq!(body["name"], json!("OpenAI (EU)"));
+    assert!(body.as_object().unwrap().len() > 3, "{body}");
+}
+
 /// The field names the schema gives one gateway's providers.
 fn schema_fields(schema: &Value, slug: &str) -> BTreeSet<String> {
     schema["$defs"][format!("connection-{slug}")]["properties"]["providers"]["additionalProperties"]

@@ -2,6 +2,7 @@
 //! policy, time limit and error reading, and the calls a plan needs (list, read, update).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use switchboard::dialect::paging::{Page, Pager};
 use switchboard::dialect::Connection;
 use switchboard::model::{
     ApiError, ErrorKind, HttpRequest, Method, PlannedUpdate, Provider, RetryPolicy,
@@ -113,13 +114,48 @@ impl Gateways {
         }
     }
 
-    /// Every provider of a connection.
+    /// Every provider of a connection: the list page by page, or each declared provider
+    /// read on its own, or (reads off) the declared providers, their state unknown.
     pub async fn list(&self, conn: &Connection) -> Result<Vec<Provider>, ApiError> {
         let d = conn.gateway.dialect();
-        let body = self
-            .execute(&d.list_request(conn), |s, b| d.parse_error(s, b), |_| {})
-            .await?;
-        d.parse_list(&body)
+        let declared = conn
+            .declared
+            .iter()
+            .map(|p| d.declared(&p.id, p.name.as_deref()));
+        if !conn.reads {
+            return Ok(declared.collect());
+        }
+        if !conn.declared.is_empty() {
+            let mut out = Vec::with_capacity(conn.declared.len());
+            for p in declared {
+                let read = self.read(conn, &p).await.map_err(|e| ApiError {
+                    message: format!("Reading {}: {}", p.id, e.message),
+                    ..e
+                })?;
+                out.push(read);
+            }
+            return Ok(out);
+        }
+        let mut pager = Pager::new(None);
+        let mut req = Some(d.list_request(conn));
+        let mut out = Vec::new();
+        while let Some(r) = req {
+            let page = pager.page + 1;
+            let read = match self.execute(&r, |s, b| d.parse_error(s, b), |_| {}).await {
+                Ok(body) => pager.read(d, &r, &body),
+                Err(e) => Err(e),
+            };
+            let Page { providers, next } = read.map_err(|e| match page {
+                1 => e,
+                n => ApiError {
+                    message: format!("Page {n} of the list: {}", e.message),
+                    ..e
+                },
+            })?;
+            out.extend(providers);
+            req = next;
+        }
+        Ok(out)
     }
 
     /// One provider, read again.

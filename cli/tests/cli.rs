@@ -512,3 +512,50 @@ fn a_credential_from_the_environment_never_shows() {
     );
     let _ = Path::new(&state);
 }
+
+#[test]
+fn paged_lists_and_declared_providers_export_what_the_gateway_holds() {
+    let sandbox = start(Credentials::default(), vec![]);
+    let whole: Value = sandbox.run(&["export"]).expect(0).json();
+    let base = sandbox.base.clone();
+    let config = sandbox.file(
+        "paged.json",
+        &json!({"connections": [
+            // Pages of one and two: the CLI follows DRF's next links and page numbers.
+            {"id": "respan", "name": "Respan (sandbox)", "dialect": "respan", "base_url": format!("{base}respan"),
+             "list_path": "/api/providers/?page_size=1", "auth": {"scheme": "bearer", "token": "demo-respan-key"}},
+            {"id": "barndoor", "name": "Barndoor (sandbox)", "dialect": "barndoor", "base_url": format!("{base}barndoor"),
+             "list_path": "/api/llm-gateway/admin/providers?page=1&limit=2", "auth": {"scheme": "bearer", "token": "demo-barndoor-jwt"}},
+            // A gateway that cannot list: the declared providers are read one by one.
+            {"id": "refactor", "name": "re-factor (sandbox)", "dialect": "refactor", "base_url": format!("{base}refactor"),
+             "providers": ["anthropic", "openai"], "auth": {"scheme": "bearer", "token": "demo-refactor-token"}},
+        ]})
+        .to_string(),
+    );
+    let paged: Value = sandbox.cli(&config, &["export"], &[]).expect(0).json();
+    for id in ["respan", "barndoor"] {
+        assert_eq!(paged["connections"][id], whole["connections"][id], "{id}");
+    }
+    let rf = &paged["connections"]["refactor"]["providers"];
+    assert_eq!(rf.as_object().unwrap().len(), 2);
+    assert_eq!(
+        rf["openai"],
+        whole["connections"]["refactor"]["providers"]["openai"]
+    );
+    // A declared provider the gateway does not have names itself in the failure.
+    let missing = config.replace("paged.json", "missing.json");
+    std::fs::write(
+        &missing,
+        std::fs::read_to_string(&config)
+            .unwrap()
+            .replace("\"anthropic\"", "\"xai\""),
+    )
+    .unwrap();
+    let run = sandbox.cli(&missing, &["export"], &[]);
+    assert_ne!(run.code(), 0);
+    assert!(
+        run.err().contains("Reading xai: No configuration found"),
+        "{}",
+        run.err()
+    );
+}

@@ -32,7 +32,8 @@ struct Entry {
 /// bytes (and a review in git shows only what changed).
 pub fn export<'a>(targets: impl IntoIterator<Item = (&'a Connection, &'a Provider)>) -> String {
     let mut connections: BTreeMap<&str, Conn> = BTreeMap::new();
-    for (conn, provider) in targets {
+    // A provider nobody could read has no state to write down.
+    for (conn, provider) in targets.into_iter().filter(|(_, p)| !p.unread) {
         let entry = connections.entry(&conn.id).or_insert_with(|| Conn {
             gateway: conn.gateway.slug(),
             read_only: Map::from_iter([("name".to_owned(), Value::String(conn.name.clone()))]),

@@ -114,7 +114,11 @@ impl Desired {
 
     /// The fields of `provider` whose live value is not what the file says (none when
     /// the file does not have it).
+    /// (A provider nobody could read has no known state to differ: it is never marked.)
     pub fn differing<'a>(&'a self, key: &str, provider: &Provider) -> Vec<&'a str> {
+        if provider.unread {
+            return Vec::new();
+        }
         self.wanted(key)
             .unwrap_or_default()
             .iter()
@@ -125,10 +129,12 @@ impl Desired {
 
     /// True when `provider` has drifted from the file.
     pub fn differs(&self, key: &str, provider: &Provider) -> bool {
-        self.wanted(key)
-            .unwrap_or_default()
-            .iter()
-            .any(|(field, value)| provider.value(field) != value)
+        !provider.unread
+            && self
+                .wanted(key)
+                .unwrap_or_default()
+                .iter()
+                .any(|(field, value)| provider.value(field) != value)
     }
 
     fn add(&mut self, conn_id: &str, provider_id: &str, values: Vec<(String, Value)>) {
