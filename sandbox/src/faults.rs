@@ -44,7 +44,8 @@ pub enum FaultKind {
 pub struct Fault {
     /// HTTP method to match; any when absent.
     pub method: Option<String>,
-    /// Path prefix to match, e.g. `/respan/api/providers/`.
+    /// Path prefix to match, e.g. `/respan/api/providers/`; with a query, it matches the
+    /// path and query (`/respan/api/providers/?page=7`).
     pub path: String,
     #[serde(flatten)]
     pub kind: FaultKind,
@@ -56,7 +57,8 @@ impl Fault {
     /// Parses the command-line form `[METHOD ]PREFIX=KIND[:ARG]`, e.g.
     /// `PATCH /respan/=status:503`, `/barndoor/=latency:500`, `PUT /refactor/=hang`.
     pub fn parse(spec: &str) -> Result<Fault, String> {
-        let (target, what) = spec.split_once('=').ok_or("expected TARGET=KIND")?;
+        // The kind follows the last `=`: a target may hold a query (`?page=7`).
+        let (target, what) = spec.rsplit_once('=').ok_or("expected TARGET=KIND")?;
         let (method, path) = match target.trim().split_once(' ') {
             Some((m, p)) => (Some(m.to_ascii_uppercase()), p.trim().to_owned()),
             None => (None, target.trim().to_owned()),
@@ -96,7 +98,11 @@ impl Fault {
         self.method
             .as_deref()
             .is_none_or(|m| m.eq_ignore_ascii_case(method))
-            && path.starts_with(&self.path)
+            && match self.path.contains('?') {
+                // A prefix with a query matches that page of a list (`?page=7`).
+                true => path.starts_with(&self.path),
+                false => path.split('?').next().unwrap_or(path).starts_with(&self.path),
+            }
     }
 }
 
@@ -118,10 +124,11 @@ fn take(state: &crate::AppState, method: &str, path: &str) -> Option<FaultKind> 
 
 /// The middleware that applies faults to API requests.
 pub async fn inject(State(state): State<crate::Shared>, req: Request, next: Next) -> Response {
-    let (method, path) = (
-        req.method().as_str().to_owned(),
-        req.uri().path().to_owned(),
-    );
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
+    let method = req.method().as_str().to_owned();
     if method == "OPTIONS" {
         return next.run(req).await;
     }
@@ -254,5 +261,15 @@ mod tests {
         assert!(Fault::parse("/x=nope").is_err());
         assert!(Fault::parse("/x=latency").is_err());
         assert!(Fault::parse("no-equals").is_err());
+    }
+
+    #[test]
+    fn a_prefix_with_a_query_matches_one_page_only() {
+        let page7 = Fault::parse("GET /respan/api/providers/?page=7=status:500").unwrap();
+        assert!(page7.matches("GET", "/respan/api/providers/?page=7&page_size=1000"));
+        assert!(!page7.matches("GET", "/respan/api/providers/?page=6&page_size=1000"));
+        assert!(!page7.matches("GET", "/respan/api/providers/"));
+        let any = Fault::parse("GET /respan/api/providers/=status:500").unwrap();
+        assert!(any.matches("GET", "/respan/api/providers/?page=7"));
     }
 }

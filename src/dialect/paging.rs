@@ -47,7 +47,7 @@ impl Meta {
     }
 
     /// Where the next page is, as the answer says it; `None` on the last page.
-    fn next(&self, url: &str) -> Option<Next> {
+    fn next(&self) -> Option<Next> {
         let text = |v: &Option<Value>| match v {
             Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
             Some(Value::Number(n)) => Some(n.to_string()),
@@ -71,13 +71,16 @@ impl Meta {
             (None, Some(total), Some(size)) if size > 0 => page.saturating_mul(size) < total,
             _ => self.has_more == Some(true),
         };
-        more.then(|| Next::Link(with_query(url, "page", &(page + 1).to_string())))
+        more.then_some(Next::Page(page + 1))
     }
 }
 
+/// Where the next page is: a link the gateway gave, or the same URL with a cursor or a
+/// page number (which, like the URL it changes, may be relative).
 enum Next {
     Link(String),
     Cursor(String),
+    Page(u64),
 }
 
 /// Reads a listing page by page.
@@ -126,7 +129,7 @@ impl Pager {
         self.total = meta.total().or(self.total);
         self.seen.push(req.url.clone());
         // A page without items ends the listing, whatever it says: it cannot be a loop.
-        let next = match meta.next(&req.url).filter(|_| !providers.is_empty()) {
+        let next = match meta.next().filter(|_| !providers.is_empty()) {
             None => None,
             Some(next) => Some(self.follow(req, next)?),
         };
@@ -136,6 +139,7 @@ impl Pager {
     fn follow(&self, req: &HttpRequest, next: Next) -> Result<HttpRequest, ApiError> {
         let url = match next {
             Next::Cursor(c) => with_query(&req.url, "cursor", &c),
+            Next::Page(n) => with_query(&req.url, "page", &n.to_string()),
             Next::Link(l) if l.starts_with('?') => {
                 format!("{}{l}", req.url.split(['?', '#']).next().unwrap_or(""))
             }
@@ -307,6 +311,11 @@ mod tests {
         assert_eq!(n3.url, "https://gw.example/x?limit=2&page=3");
         assert!(p.read(&Respan, &n3, &body(3, 5, 1)).unwrap().next.is_none());
         assert_eq!((p.loaded, p.total), (5, Some(5)));
+        // A relative URL (a base URL relative to the page) stays relative.
+        let mut rel = req.clone();
+        rel.url = "barndoor/x?limit=2".into();
+        let next = Pager::new(None).read(&Respan, &rel, &body(1, 1, 2)).unwrap().next.unwrap();
+        assert_eq!(next.url, "barndoor/x?limit=2&page=2");
         let pages = format!(r#"{{"data":{},"page":1,"total_pages":1}}"#, items(1, 2));
         assert!(Pager::new(None)
             .read(&Respan, &req, &pages)

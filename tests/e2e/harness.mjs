@@ -106,17 +106,21 @@ export async function launch(extraArgs = []) {
 }
 
 /** A fresh page with console capture; waits until the first cards are drawn. */
-export async function openPanel(browser, url, { width = 1280, height = 900, waitForCards = true, ui = null } = {}) {
+export async function openPanel(browser, url, { width = 1280, height = 900, waitForCards = true, ui = null, configure = null, onPage = null } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
-  if (ui) {
-    // Same configuration as served, with UI options changed (e.g. a short timeout).
+  if (ui || configure) {
+    // Same configuration as served, with UI options changed (e.g. a short timeout), or
+    // changed by `configure` (e.g. a connection's providers declared).
     await page.route('**/switchboard.json', async (route) => {
       const res = await route.fetch();
-      const cfg = await res.json();
-      await route.fulfill({ response: res, json: { ...cfg, ui: { ...(cfg.ui || {}), ...ui } } });
+      let cfg = await res.json();
+      if (ui) cfg = { ...cfg, ui: { ...(cfg.ui || {}), ...ui } };
+      if (configure) cfg = configure(cfg);
+      await route.fulfill({ response: res, json: cfg });
     });
   }
+  if (onPage) onPage(page);
   const consoleLines = [];
   page.on('console', (m) => consoleLines.push(m.text()));
   page.on('pageerror', (e) => consoleLines.push(String(e)));
