@@ -6,6 +6,7 @@
 
 pub mod dialect;
 pub mod fleet;
+pub mod health;
 pub mod journal;
 pub mod model;
 pub mod state;

@@ -101,7 +101,11 @@ impl Fault {
             && match self.path.contains('?') {
                 // A prefix with a query matches that page of a list (`?page=7`).
                 true => path.starts_with(&self.path),
-                false => path.split('?').next().unwrap_or(path).starts_with(&self.path),
+                false => path
+                    .split('?')
+                    .next()
+                    .unwrap_or(path)
+                    .starts_with(&self.path),
             }
     }
 }

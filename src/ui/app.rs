@@ -6,6 +6,7 @@ use super::embed;
 use super::filters::{visible_cards, Filters, Toolbar};
 use super::fleet::{Intent, SelectionBar};
 use super::grid::Grid;
+use super::health::HealthStrip;
 use super::journal::{Journal, Keeping};
 use super::lazy;
 use super::selection::Selection;
@@ -177,6 +178,7 @@ pub fn Panel(
     let filters = Filters::new(search);
     let search_ref = NodeRef::<html::Input>::new();
     let settings_open = RwSignal::new(false);
+    let health_open = RwSignal::new(false);
     let total = Signal::derive(move || store.cards.with(|s| s.len()));
     let visible = visible_cards(store, filters);
     let shown = Signal::derive(move || visible.with(Vec::len));
@@ -238,6 +240,7 @@ pub fn Panel(
                 <h1 class="brand">"Switchboard"</h1>
                 <span class="muted">"LLM providers"</span>
                 <div class="spacer"></div>
+                <HealthStrip store=store open=health_open />
                 <button type="button" on:click=move |_| store.load_all()>"Reload"</button>
                 <button type="button" on:click=move |_| settings_open.set(true)>"Connections"</button>
                 <button type="button" on:click=move |_| store.history.set(Some(None))>"History"</button>
@@ -262,6 +265,7 @@ pub fn Panel(
             {move || settings_open.get().then(|| lazy::connections(store, settings_open))}
             {move || state_view.get().map(|_| lazy::state_file(store, selection, visible, state_view))}
             {move || store.history.get().map(|_| lazy::history(store))}
+            {move || health_open.get().then(|| lazy::health(store, health_open))}
             <ConfirmDialog store=store />
             <Toasts store=store />
         </div>

@@ -1,6 +1,6 @@
 //! The views that load on first use: the edit form, the bulk dialog, the Connections
 //! view, the state file's export and import, the bar of a file kept as a reference, and
-//! the History view. In the release build (`./x` sets `--cfg switchboard_split`) each is a split point:
+//! the History view and the health view. In the release build (`./x` sets `--cfg switchboard_split`) each is a split point:
 //! its code is a separate wasm chunk, fetched when the view is first opened, or earlier,
 //! once the first screen is up and the browser is idle. Elsewhere (tests, the example
 //! host, `trunk serve`) they are plain functions.
@@ -14,6 +14,7 @@
 
 use super::filters::Filters;
 use super::form::EditDialog;
+use super::health::HealthDialog;
 use super::history::HistoryDialog;
 use super::settings::Settings;
 use super::statefile::{DriftBar, ExportDialog, ImportDialog, StateView};
@@ -103,6 +104,16 @@ fn history_view(store: Store) -> Result<AnyView, NotLoaded> {
     Ok(view! { <HistoryDialog store=store only=only on_close=on_close /> }.into_any())
 }
 
+#[cfg_attr(
+    switchboard_split,
+    leptos::wasm_split::wasm_split(health, fallible, preload(preload_health),
+        wasm_split_path = ::leptos::wasm_split)
+)]
+fn health_view(store: Store, open: RwSignal<bool>) -> Result<AnyView, NotLoaded> {
+    let on_close = Callback::new(move |()| open.set(false));
+    Ok(view! { <HealthDialog store=store on_close=on_close /> }.into_any())
+}
+
 #[cfg(switchboard_split)]
 mod chunks {
     //! Which chunks are in, and the one-poll call of a split function whose chunk is.
@@ -116,6 +127,7 @@ mod chunks {
     pub static STATE: AtomicBool = AtomicBool::new(false);
     pub static DRIFT: AtomicBool = AtomicBool::new(false);
     pub static HISTORY: AtomicBool = AtomicBool::new(false);
+    pub static HEALTH: AtomicBool = AtomicBool::new(false);
 
     pub fn is_in(chunk: &AtomicBool) -> bool {
         chunk.load(Ordering::Relaxed)
@@ -284,6 +296,21 @@ pub fn history(store: Store) -> AnyView {
     shown(store, "History view", view, close)
 }
 
+/// The health view (nothing until its code is in).
+pub fn health(store: Store, open: RwSignal<bool>) -> AnyView {
+    let close = move || open.set(false);
+    let view = when_loaded!(
+        HEALTH,
+        preload_health,
+        health_view(store, open),
+        move || open.set(true),
+        close,
+        store,
+        "health view"
+    );
+    shown(store, "health view", view, close)
+}
+
 /// Fetches every lazy view's code now, so that opening one waits for nothing. Called
 /// once the first screen is up, when the browser is idle; a failure is left for the
 /// opening to report.
@@ -307,6 +334,9 @@ pub fn prefetch() {
         }
         if preload_history().await.is_ok() {
             chunks::arrived(&chunks::HISTORY);
+        }
+        if preload_health().await.is_ok() {
+            chunks::arrived(&chunks::HEALTH);
         }
     });
 }

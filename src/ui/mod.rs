@@ -11,6 +11,7 @@ pub mod filters;
 pub mod fleet;
 pub mod form;
 pub mod grid;
+pub mod health;
 pub mod history;
 pub mod inputs;
 pub mod journal;

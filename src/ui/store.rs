@@ -9,12 +9,14 @@ use crate::client::{self, CallPolicy};
 use crate::dialect::paging::{Page, Pager};
 use crate::dialect::Connection;
 use crate::fleet::{Outcome, Step};
+use crate::health::{path_of, Check, Health, Verdict};
 use crate::journal::{Ended, Entry, Operation};
 use crate::model::{ApiError, ErrorKind, HttpRequest, PlannedUpdate, Provider};
 use crate::queue::KeyedQueue;
 use crate::state::Desired;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// How loading one connection's providers went.
@@ -112,6 +114,10 @@ pub struct Store {
     turns: StoredValue<KeyedQueue>,
     /// Lists answered since the last frame; applied together, just before it is painted.
     arrived: StoredValue<Vec<Arrival>>,
+    /// Each connection's health, by connection id.
+    pub health: RwSignal<BTreeMap<String, Health>>,
+    /// Connections whose health check is on the wire, by id.
+    pub checking: RwSignal<Vec<String>>,
     /// Listings stopped by a failed page, by connection id.
     resumes: StoredValue<Vec<Resume>>,
     /// The listing under way for each connection id: a reload supersedes a listing whose
@@ -156,6 +162,8 @@ impl Store {
             turns: StoredValue::new(KeyedQueue::default()),
             arrived: StoredValue::new(Vec::new()),
             resumes: StoredValue::new(Vec::new()),
+            health: RwSignal::new(BTreeMap::new()),
+            checking: RwSignal::new(Vec::new()),
             listings: StoredValue::new(Vec::new()),
             policy,
             bulk_concurrency: crate::config::DEFAULT_BULK_CONCURRENCY as usize,
@@ -309,6 +317,7 @@ impl Store {
             .update_value(|r| r.retain(|(id, _, _)| *id != conn.id));
         let dialect = conn.gateway.dialect();
         if !conn.reads {
+            self.reads_off(&conn.id);
             let cards = conn
                 .declared
                 .iter()
@@ -363,12 +372,14 @@ impl Store {
         let store = *self;
         let dialect = conn.gateway.dialect();
         let call = move |req: HttpRequest| {
-            client::execute(
+            let started = js_sys::Date::now();
+            let answer = client::execute(
                 req,
                 store.policy,
                 |s, b| dialect.parse_error(s, b),
                 |_, _| {},
-            )
+            );
+            (started, answer)
         };
         let ticket = self.listing_ticket(&conn.id);
         let conn_id = conn.id.clone();
@@ -383,60 +394,82 @@ impl Store {
         spawn_local(async move {
             let (mut req, mut pager) = (req, pager);
             loop {
-                let before = pager.clone();
-                let read = answer
-                    .await
-                    .and_then(|a| pager.read(dialect, &req, &a.body));
+                let (started, call_answer) = answer;
+                let read = call_answer.await;
                 if !current() {
                     return;
                 }
-                // Connections may have been removed while this was on the wire: find this
-                // one's place now, or drop the answer with it.
-                let Some(idx) = store.index_of(&conn.id) else {
+                let Some((idx, cards, next)) =
+                    store.take_page(&conn, &req, &mut pager, started, read)
+                else {
                     return;
                 };
-                let Page { providers, next } = match read {
-                    Ok(page) => page,
-                    Err(e) if before.page == 0 => return store.arrive(idx, Err(e)),
-                    Err(error) => {
-                        store.set_load(
-                            idx,
-                            LoadState::Stopped {
-                                error,
-                                page: before.page + 1,
-                                loaded: before.loaded,
-                                total: before.total,
-                            },
-                        );
-                        store
-                            .resumes
-                            .update_value(|r| r.push((conn.id.clone(), req, before)));
-                        return;
-                    }
-                };
-                let cards = providers
-                    .into_iter()
-                    .map(|p| Card::new(idx, &conn.id, conn.gateway.label(), p))
-                    .collect();
                 let first = pager.page == 1;
-                match next {
-                    None if first => return store.arrive(idx, Ok(cards)),
-                    None => {
+                let Some(next) = next else {
+                    if first {
+                        store.arrive(idx, Ok(cards));
+                    } else {
                         store.add_page(idx, first, cards, LoadState::Ready);
-                        return;
                     }
-                    Some(next) => {
-                        let progress = LoadState::Paging {
-                            loaded: pager.loaded,
-                            total: pager.total,
-                        };
-                        answer = call(next.clone());
-                        req = next;
-                        store.add_page(idx, first, cards, progress);
-                    }
-                }
+                    return;
+                };
+                // The next page is on the wire while this one is drawn.
+                answer = call(next.clone());
+                req = next;
+                let progress = LoadState::Paging {
+                    loaded: pager.loaded,
+                    total: pager.total,
+                };
+                store.add_page(idx, first, cards, progress);
             }
         });
+    }
+
+    /// Reads one page's answer: the connection's place, the page's cards and the next
+    /// page's request; `None` when the listing ends here, failed (a first page fails the
+    /// connection; a later one stops it, to be resumed from that page) or the connection
+    /// is gone. Kept out of the listing's task, whose every local lives across an await.
+    fn take_page(
+        &self,
+        conn: &Connection,
+        req: &HttpRequest,
+        pager: &mut Pager,
+        started: f64,
+        answer: Result<client::Answer, ApiError>,
+    ) -> Option<(usize, Vec<Card>, Option<HttpRequest>)> {
+        let before = pager.clone();
+        let read = answer.and_then(|a| pager.read(conn.gateway.dialect(), req, &a.body));
+        // The first page is the connection's health check; later ones add latency.
+        self.observe(&conn.id, started, &read, (before.page == 0).then_some(req));
+        // Connections may have been removed while this was on the wire: find this one's
+        // place now, or drop the answer with it.
+        let idx = self.index_of(&conn.id)?;
+        let Page { providers, next } = match read {
+            Ok(page) => page,
+            Err(e) if before.page == 0 => {
+                self.arrive(idx, Err(e));
+                return None;
+            }
+            Err(error) => {
+                self.set_load(
+                    idx,
+                    LoadState::Stopped {
+                        error,
+                        page: before.page + 1,
+                        loaded: before.loaded,
+                        total: before.total,
+                    },
+                );
+                self.resumes
+                    .update_value(|r| r.push((conn.id.clone(), req.clone(), before)));
+                return None;
+            }
+        };
+        let cards = providers
+            .into_iter()
+            .map(|p| Card::new(idx, &conn.id, conn.gateway.label(), p))
+            .collect();
+        Some((idx, cards, next))
     }
 
     /// A new ticket for listing the connection `id`: earlier listings of it stop.
@@ -477,14 +510,21 @@ impl Store {
             for d in &conn.declared {
                 let declared = dialect.declared(&d.id, d.name.as_deref());
                 let req = dialect.read_request(&conn, &declared);
+                let started = js_sys::Date::now();
                 let read = client::execute(
-                    req,
+                    req.clone(),
                     store.policy,
                     |s, b| dialect.parse_error(s, b),
                     |_, _| {},
                 )
                 .await
                 .and_then(|a| dialect.parse_item(&a.body));
+                store.observe(
+                    &conn.id,
+                    started,
+                    &read,
+                    providers.is_empty().then_some(&req),
+                );
                 match read {
                     Ok(p) => providers.push(p),
                     Err(e) => {
@@ -508,6 +548,83 @@ impl Store {
             };
             store.arrive(idx, fresh);
         });
+    }
+
+    /// Notes what a call to connection `id` that left at `started` found: how long its
+    /// answer took (an error status is an answer too), and for a read, the verdict.
+    fn observe<T>(
+        &self,
+        id: &str,
+        started: f64,
+        result: &Result<T, ApiError>,
+        read: Option<&HttpRequest>,
+    ) {
+        let now = js_sys::Date::now();
+        let ms = (now - started).max(0.0) as u32;
+        let answered = result.as_ref().err().is_none_or(|e| e.status.is_some());
+        let _ = self.health.try_update(|h| {
+            let entry = h.entry(id.to_owned()).or_default();
+            if answered {
+                entry.answered(ms);
+            }
+            if let Some(req) = read {
+                entry.checked(Check {
+                    at: now as i64,
+                    verdict: Verdict::of(result),
+                    path: Some(path_of(&req.url)),
+                    message: result.as_ref().err().map(|e| e.message.clone()),
+                });
+            }
+        });
+    }
+
+    /// Checks one connection's health with one read: the first page of its list, or its
+    /// first declared provider (a connection with reads off cannot be checked).
+    pub fn check(&self, idx: usize) {
+        let Some(conn) = self.connection(idx) else {
+            return;
+        };
+        if !conn.reads {
+            self.reads_off(&conn.id);
+            return;
+        }
+        let dialect = conn.gateway.dialect();
+        let req = match conn.declared.first() {
+            Some(d) => dialect.read_request(&conn, &dialect.declared(&d.id, d.name.as_deref())),
+            None => dialect.list_request(&conn),
+        };
+        self.checking.update(|c| c.push(conn.id.clone()));
+        let store = *self;
+        let started = js_sys::Date::now();
+        let answer = client::execute(
+            req.clone(),
+            self.policy,
+            |s, b| dialect.parse_error(s, b),
+            |_, _| {},
+        );
+        spawn_local(async move {
+            let result = answer.await;
+            store.observe(&conn.id, started, &result, Some(&req));
+            let _ = store.checking.try_update(|c| c.retain(|id| *id != conn.id));
+        });
+    }
+
+    /// Checks every connection at once.
+    pub fn check_all(&self) {
+        for i in 0..self.connections.with_untracked(Vec::len) {
+            self.check(i);
+        }
+    }
+
+    fn reads_off(&self, id: &str) {
+        let check = Check {
+            at: js_sys::Date::now() as i64,
+            verdict: Verdict::ReadsOff,
+            path: None,
+            message: None,
+        };
+        self.health
+            .update(|h| h.entry(id.to_owned()).or_default().checked(check));
     }
 
     /// Where the connection with this id is now.
@@ -628,13 +745,16 @@ impl Store {
         let req = card
             .listed
             .with_untracked(|l| dialect.read_request(&conn, &l.provider));
+        let started = js_sys::Date::now();
         let answer = client::execute(
-            req,
+            req.clone(),
             self.policy,
             |s, b| dialect.parse_error(s, b),
             |_, _| {},
         )
-        .await?;
+        .await;
+        self.observe(&conn.id, started, &answer, Some(&req));
+        let answer = answer?;
         let now = dialect.parse_item(&answer.body)?;
         let changed = card.listed.with_untracked(|l| {
             now.values != l.provider.values
@@ -780,6 +900,7 @@ impl Store {
         card.status.set(SaveStatus::Saving);
         let status = card.status.clone();
         let PlannedUpdate { change, request } = update;
+        let started = js_sys::Date::now();
         let result = client::execute(
             request,
             self.policy,
@@ -789,8 +910,9 @@ impl Store {
                 on_retry(e);
             },
         )
-        .await
-        .and_then(|a| dialect.parse_update(&before, &change, &a.body));
+        .await;
+        self.observe(&conn.id, started, &result, None);
+        let result = result.and_then(|a| dialect.parse_update(&before, &change, &a.body));
         match result {
             Ok(next) => {
                 super::tabs::announce_saved(key);
