@@ -188,12 +188,11 @@ pub trait Dialect: Sync {
             managed: false,
             unread: true,
         };
-        p.secrets = self
-            .fields(&p)
-            .iter()
-            .filter(|f| f.is_secret())
-            .map(|f| (f.name.to_owned(), crate::model::SecretState::Unknown))
-            .collect();
+        // Inserted one by one: collecting into the map would bring a sort into the wasm.
+        for f in self.fields(&p).iter().filter(|f| f.is_secret()) {
+            p.secrets
+                .insert(f.name.to_owned(), crate::model::SecretState::Unknown);
+        }
         p
     }
 

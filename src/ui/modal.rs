@@ -26,6 +26,11 @@ const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), select:n
 /// discard question sits over the edit form).
 const INERT_MARK: &str = "data-sb-inert";
 
+thread_local! {
+    /// The numbers of the dialogs open now, the topmost last.
+    static OPEN: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Numbers the dialogs opened.
 static OPENED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
@@ -49,6 +54,7 @@ pub fn Modal(
     let opener = StoredValue::new_local(None::<Element>);
     let root = StoredValue::new_local(None::<web_sys::Node>);
     let number = OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    OPEN.with_borrow_mut(|open| open.push(number));
     Effect::new(move |_| {
         let Some(el) = dialog.get() else { return };
         let page = super::dom::root_of(&el);
@@ -65,6 +71,7 @@ pub fn Modal(
         }
     });
     on_cleanup(move || {
+        OPEN.with_borrow_mut(|open| open.retain(|n| *n != number));
         let Some(Some(page)) = root.try_get_value() else {
             return;
         };
@@ -97,6 +104,30 @@ pub fn Modal(
             _ => {}
         }
     };
+    // Focus can fall out of the dialog to the page (the button that had it was disabled
+    // by its own click); the topmost dialog still hears Escape and Tab from there.
+    let fallen = window_event_listener(leptos::ev::keydown, move |ev| {
+        let Some(el) = dialog.get_untracked() else {
+            return;
+        };
+        let topmost = OPEN.with_borrow(|open| open.last() == Some(&number));
+        let active = super::dom::active_element(&super::dom::root_of(&el));
+        let in_a_dialog = active
+            .and_then(|a| a.closest("[role=dialog]").ok().flatten())
+            .is_some();
+        if !topmost || in_a_dialog {
+            return;
+        }
+        match ev.key().as_str() {
+            "Escape" => {
+                ev.prevent_default();
+                on_close.run(());
+            }
+            "Tab" if keep_focus_inside(&el, ev.shift_key()) => ev.prevent_default(),
+            _ => {}
+        }
+    });
+    on_cleanup(move || fallen.remove());
     let on_backdrop = move |ev: leptos::ev::MouseEvent| {
         let own = matches!((ev.target(), ev.current_target()), (Some(t), Some(c)) if t == c);
         if own {

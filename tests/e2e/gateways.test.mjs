@@ -1,10 +1,10 @@
 // Real gateways that differ from the conventional shape: one that answers no read call
 // (its providers declared in switchboard.json), and lists that come in pages (Respan in
 // Django REST framework's shape, Barndoor with page and limit), shown page by page, with
-// a failed page that Retry continues from.
+// a failed page that Retry continues from; and each connection's health.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CANARY, launch, leakSurfaces, openCard, openPanel, saveAndCapture, startSandbox } from './harness.mjs';
+import { CANARY, freePort, launch, leakSurfaces, noViolations, openCard, openPanel, saveAndCapture, startSandbox, staticHost } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -114,6 +114,85 @@ describe('paged lists', () => {
       const [{ n }] = sandbox.query('SELECT (SELECT COUNT(*) FROM refactor_providers) + (SELECT COUNT(*) FROM libredesk_ai) + (SELECT COUNT(*) FROM barndoor_providers) + (SELECT COUNT(*) FROM respan_providers) AS n');
       assert.ok(n > 50_000);
       await page.waitForFunction((n) => document.querySelector('.count')?.textContent.endsWith(` of ${n}`), n);
+    } finally {
+      await sandbox.faults([]);
+      await context.close();
+    }
+  });
+});
+
+describe('connection health', () => {
+  let sandbox;
+  let host;
+  before(async () => {
+    sandbox = await startSandbox({ args: ['--fault-control'] });
+    // A gateway that answers but sends no CORS headers: the browser refuses its answers.
+    host = await staticHost({ mounts: [], pages: { '/respan/api/providers/': () => ({ type: 'application/json', body: '[]' }) } });
+  });
+  after(async () => {
+    host?.close();
+    await sandbox?.stop();
+  });
+
+  it('tells a healthy, a wrong token, a CORS refusal, a closed port and a slow gateway apart', async () => {
+    await sandbox.faults([{ method: 'GET', path: '/refactor/v1/llm-provider', kind: 'latency', ms: 1200, times: null }]);
+    const closed = await freePort();
+    const { page, context } = await openPanel(browser, sandbox.url, {
+      waitForCards: false,
+      configure: (cfg) => {
+        cfg.connections.find((c) => c.id === 'barndoor').auth.token = 'wrong-token';
+        const respan = cfg.connections.find((c) => c.id === 'respan');
+        cfg.connections.push(
+          { ...respan, id: 'no-cors', name: 'Respan (no CORS)', base_url: `http://127.0.0.1:${host.port}/respan` },
+          { ...respan, id: 'down', name: 'Respan (closed port)', base_url: `http://127.0.0.1:${closed}/respan` },
+        );
+        return cfg;
+      },
+    });
+    try {
+      // The slow gateway does not hold back the others' cards.
+      await page.waitForSelector('.card[data-key^="respan/"]');
+      assert.equal(await page.locator('.card[data-key^="refactor/"]').count(), 0, 'the slow gateway has not answered yet');
+      const strip = page.getByRole('button', { name: /^Connection health:/ });
+      await strip.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#health-title');
+      const row = (id) => page.locator(`tr[data-connection="${id}"]`);
+      const cells = async (id) => (await row(id).locator('th, td').allTextContents()).map((t) => t.trim());
+      // Each connection's first read is its check; wait until all have one.
+      await page.waitForFunction(() => [...document.querySelectorAll('tr[data-connection] .health-status')]
+        .every((td) => !td.textContent.startsWith('Not checked')), null, { timeout: 30_000 });
+      const [, status, reachable, authorised, cors, path, latency] = await cells('respan');
+      assert.deepEqual([status, reachable, authorised, cors, path], ['Healthy', 'Yes', 'Yes', 'Allowed', '/respan/api/providers/']);
+      assert.match(latency, /^\d+ ms$/);
+      const bd = await cells('barndoor');
+      assert.ok(bd[1].startsWith('Credential refused (401)'), bd[1]);
+      assert.deepEqual(bd.slice(2, 5), ['Yes', 'No', 'Allowed']);
+      const nc = await cells('no-cors');
+      assert.ok(nc[1].startsWith('CORS refused'), nc[1]);
+      assert.deepEqual(nc.slice(2, 5), ['Yes', '—', 'Refused']);
+      const down = await cells('down');
+      assert.ok(down[1].startsWith('Unreachable'), down[1]);
+      assert.deepEqual(down.slice(2, 5), ['No', '—', '—']);
+      const rf = await cells('refactor');
+      assert.equal(rf[1], 'Slow');
+      assert.ok(Number(rf[6].replace(' ms', '')) >= 1200, rf[6]);
+      assert.equal(await strip.getAttribute('aria-label'), 'Connection health: 2 healthy, 1 slow, 3 failing. Open the health view.');
+      await noViolations(page, 'the health view');
+      // Check reads again, and only that connection.
+      const checks = [];
+      page.on('request', (r) => { if (r.method() === 'GET' && r.resourceType() === 'fetch' && !r.url().endsWith('.wasm')) checks.push(new URL(r.url()).pathname); });
+      await page.getByRole('button', { name: 'Check Respan (sandbox)' }).click();
+      await page.waitForFunction(() => !document.querySelector('.health-count')?.textContent.includes('Checking'));
+      assert.deepEqual(checks, ['/respan/api/providers/']);
+      // Fixed at the source, Check all shows it.
+      await sandbox.faults([]);
+      await context.route('**/barndoor/**', (route) => route.continue({ headers: { ...route.request().headers(), authorization: 'Bearer demo-barndoor-jwt' } }));
+      await page.getByRole('button', { name: 'Check all' }).click();
+      await page.waitForFunction(() => document.querySelector('tr[data-connection="barndoor"] .health-status')?.textContent === 'Healthy', null, { timeout: 30_000 });
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('#health-title', { state: 'detached' });
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')?.startsWith('Connection health')), true, 'focus returns to the strip');
     } finally {
       await sandbox.faults([]);
       await context.close();
