@@ -3,7 +3,10 @@
 //! and then needs `api_key` or `credentials` in the same request; timeouts are ranged
 //! and null means inherit; `auth_type` must suit `model_provider`. Keys never leave.
 
-use crate::http::{bearer_ok, json_object, lock, reply, storage_failed, unknown_field, BodyError};
+use crate::http::{
+    bearer_ok, json_object, limit_offset, lock, reply, rows_and_count, storage_failed,
+    unknown_field, BodyError,
+};
 use crate::Shared;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, State};
@@ -145,27 +148,14 @@ async fn list(
         return unauthorized();
     }
     let asked = crate::page_asked(uri.query().unwrap_or(""), &["limit"], s.page_size);
-    let (limit, offset) = match asked {
-        Some((page, size)) => (
-            size as i64,
-            page.saturating_sub(1).saturating_mul(size) as i64,
-        ),
-        None => (-1, 0),
-    };
-    let db = lock(&s);
-    let rows = db
-        .prepare(&format!(
-            "SELECT {COLUMNS} FROM barndoor_providers ORDER BY rowid LIMIT ?1 OFFSET ?2"
-        ))
-        .and_then(|mut st| {
-            st.query_map([limit, offset], to_json)?
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .and_then(|rows| {
-            let total: i64 =
-                db.query_row("SELECT COUNT(*) FROM barndoor_providers", [], |r| r.get(0))?;
-            Ok((rows, total))
-        });
+    let rows = rows_and_count(
+        &lock(&s),
+        COLUMNS,
+        "barndoor_providers",
+        "rowid",
+        limit_offset(asked),
+        to_json,
+    );
     match (rows, asked) {
         (Ok((rows, _)), None) => reply(StatusCode::OK, Value::Array(rows)),
         (Ok(_), Some((0, _))) => invalid(vec![("page", "must be 1 or more".into())]),

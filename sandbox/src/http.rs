@@ -74,3 +74,34 @@ pub fn storage_failed(shape: impl FnOnce(String) -> Response, e: rusqlite::Error
     eprintln!("storage error: {e}");
     shape("Storage failure".into())
 }
+
+/// One page of a table's rows (`limit` -1: all of them), in `order`, with the table's
+/// row count: what a paged list answer needs.
+pub fn rows_and_count(
+    db: &rusqlite::Connection,
+    columns: &str,
+    table: &str,
+    order: &str,
+    (limit, offset): (i64, i64),
+    row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<Value>,
+) -> rusqlite::Result<(Vec<Value>, i64)> {
+    let rows = db
+        .prepare(&format!(
+            "SELECT {columns} FROM {table} ORDER BY {order} LIMIT ?1 OFFSET ?2"
+        ))?
+        .query_map([limit, offset], row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    let count = db.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+    Ok((rows, count))
+}
+
+/// The SQL `LIMIT` and `OFFSET` of the page asked for (`None`: the whole list).
+pub fn limit_offset(asked: Option<(u64, u64)>) -> (i64, i64) {
+    match asked {
+        Some((page, size)) => (
+            i64::try_from(size).unwrap_or(i64::MAX),
+            i64::try_from(page.saturating_sub(1).saturating_mul(size)).unwrap_or(i64::MAX),
+        ),
+        None => (-1, 0),
+    }
+}

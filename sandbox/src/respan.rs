@@ -4,7 +4,8 @@
 //! Errors are Django REST framework's: `{"detail": ...}` or `{"field": ["message"]}`.
 
 use crate::http::{
-    constant_eq, credentials, json_object, lock, now, reply, storage_failed, BodyError,
+    constant_eq, credentials, json_object, limit_offset, lock, now, reply, rows_and_count,
+    storage_failed, BodyError,
 };
 use crate::Shared;
 use axum::body::Bytes;
@@ -84,27 +85,14 @@ async fn list(
         return r;
     }
     let asked = crate::page_asked(uri.query().unwrap_or(""), &["page_size"], s.page_size);
-    let db = lock(&s);
-    let (limit, offset) = match asked {
-        Some((page, size)) => (
-            size as i64,
-            page.saturating_sub(1).saturating_mul(size) as i64,
-        ),
-        None => (-1, 0),
-    };
-    let rows = db
-        .prepare(&format!(
-            "SELECT {COLUMNS} FROM respan_providers ORDER BY id LIMIT ?1 OFFSET ?2"
-        ))
-        .and_then(|mut st| {
-            st.query_map([limit, offset], list_item)?
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .and_then(|rows| {
-            let count: i64 =
-                db.query_row("SELECT COUNT(*) FROM respan_providers", [], |r| r.get(0))?;
-            Ok((rows, count))
-        });
+    let rows = rows_and_count(
+        &lock(&s),
+        COLUMNS,
+        "respan_providers",
+        "id",
+        limit_offset(asked),
+        list_item,
+    );
     let (rows, count) = match rows {
         Ok(r) => r,
         Err(e) => return storage_failed(server_error, e),

@@ -313,12 +313,9 @@ fn key_value_control(ctx: FieldCtx, id: String, described: String) -> AnyView {
     view! {
         <div class="kv" id=id aria-describedby=described>
             <ul class="kv-list">
-                {existing.into_iter().map(|key| view! { <KvRow edits=edits key=key /> }).collect_view()}
+                {existing.into_iter().map(|key| view! { <KvRow edits=edits key=key existing=true /> }).collect_view()}
                 <For each=added key=|k| k.clone() let(key)>
-                    <li class="kv-row new">
-                        <span class="kv-key">{key.clone()}</span><span class="kv-val">"•••• (new)"</span>
-                        <button type="button" class="link" aria-label=format!("Remove {key}") on:click={let key = key.clone(); move |_| edits.drop_edit(&key)}>"Remove"</button>
-                    </li>
+                    <KvRow edits=edits key=key existing=false />
                 </For>
             </ul>
             <div class="kv-add">
@@ -343,9 +340,10 @@ enum KvMode {
     Replacing,
 }
 
-/// One key the server already has: kept (value never shown), replaced, or removed on save.
+/// One key: the server's (kept, its value never shown; replaced; or removed on save), or
+/// one added in this draft (its value typed here until saved, or dropped).
 #[component]
-fn KvRow(edits: KvEdits, key: String) -> impl IntoView {
+fn KvRow(edits: KvEdits, key: String, existing: bool) -> impl IntoView {
     let key = StoredValue::new(key);
     let state = move || key.with_value(|k| edits.get(k));
     // Redraw only when the row changes mode, so the input survives typing (and keeps focus).
@@ -371,9 +369,10 @@ fn KvRow(edits: KvEdits, key: String) -> impl IntoView {
         .into_any(),
     }
     };
+    // Removing a key the server does not have yet just drops it from the draft.
     let toggle_remove = move |_| {
         key.with_value(|k| {
-            if removed() {
+            if removed() || !existing {
                 edits.drop_edit(k)
             } else {
                 edits.put(k, Value::Null)
@@ -381,11 +380,13 @@ fn KvRow(edits: KvEdits, key: String) -> impl IntoView {
         })
     };
     view! {
-        <li class="kv-row">
+        <li class="kv-row" class:new=!existing>
             <span class="kv-key">{key.get_value()}</span>
             {value}
-            <button type="button" class="link" aria-label=key.with_value(|k| format!("Replace {k}"))
-                on:click=move |_| key.with_value(|k| edits.put(k, Value::String(String::new())))>"Replace"</button>
+            {existing.then(|| view! {
+                <button type="button" class="link" aria-label=key.with_value(|k| format!("Replace {k}"))
+                    on:click=move |_| key.with_value(|k| edits.put(k, Value::String(String::new())))>"Replace"</button>
+            })}
             <button type="button" class="link" aria-label=move || key.with_value(|k| if removed() { format!("Undo remove {k}") } else { format!("Remove {k}") })
                 on:click=toggle_remove>{move || if removed() { "Undo remove" } else { "Remove" }}</button>
         </li>

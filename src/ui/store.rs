@@ -371,16 +371,7 @@ impl Store {
     fn list_from(&self, conn: Connection, req: HttpRequest, pager: Pager) {
         let store = *self;
         let dialect = conn.gateway.dialect();
-        let call = move |req: HttpRequest| {
-            let started = js_sys::Date::now();
-            let answer = client::execute(
-                req,
-                store.policy,
-                |s, b| dialect.parse_error(s, b),
-                |_, _| {},
-            );
-            (started, answer)
-        };
+        let call = move |req: HttpRequest| store.read(dialect, req);
         let ticket = self.listing_ticket(&conn.id);
         let conn_id = conn.id.clone();
         let current = move || {
@@ -510,15 +501,8 @@ impl Store {
             for d in &conn.declared {
                 let declared = dialect.declared(&d.id, d.name.as_deref());
                 let req = dialect.read_request(&conn, &declared);
-                let started = js_sys::Date::now();
-                let read = client::execute(
-                    req.clone(),
-                    store.policy,
-                    |s, b| dialect.parse_error(s, b),
-                    |_, _| {},
-                )
-                .await
-                .and_then(|a| dialect.parse_item(&a.body));
+                let (started, answer) = store.read(dialect, req.clone());
+                let read = answer.await.and_then(|a| dialect.parse_item(&a.body));
                 store.observe(
                     &conn.id,
                     started,
@@ -548,6 +532,25 @@ impl Store {
             };
             store.arrive(idx, fresh);
         });
+    }
+
+    /// Sends a read to a gateway: the moment it left (for its latency), and its answer.
+    fn read(
+        &self,
+        dialect: &'static dyn crate::dialect::Dialect,
+        req: HttpRequest,
+    ) -> (
+        f64,
+        impl std::future::Future<Output = Result<client::Answer, ApiError>> + 'static,
+    ) {
+        let started = js_sys::Date::now();
+        let answer = client::execute(
+            req,
+            self.policy,
+            |s, b| dialect.parse_error(s, b),
+            |_, _| {},
+        );
+        (started, answer)
     }
 
     /// Notes what a call to connection `id` that left at `started` found: how long its
@@ -595,13 +598,7 @@ impl Store {
         };
         self.checking.update(|c| c.push(conn.id.clone()));
         let store = *self;
-        let started = js_sys::Date::now();
-        let answer = client::execute(
-            req.clone(),
-            self.policy,
-            |s, b| dialect.parse_error(s, b),
-            |_, _| {},
-        );
+        let (started, answer) = self.read(dialect, req.clone());
         spawn_local(async move {
             let result = answer.await;
             store.observe(&conn.id, started, &result, Some(&req));
@@ -745,14 +742,8 @@ impl Store {
         let req = card
             .listed
             .with_untracked(|l| dialect.read_request(&conn, &l.provider));
-        let started = js_sys::Date::now();
-        let answer = client::execute(
-            req.clone(),
-            self.policy,
-            |s, b| dialect.parse_error(s, b),
-            |_, _| {},
-        )
-        .await;
+        let (started, answer) = self.read(dialect, req.clone());
+        let answer = answer.await;
         self.observe(&conn.id, started, &answer, Some(&req));
         let answer = answer?;
         let now = dialect.parse_item(&answer.body)?;

@@ -26,7 +26,7 @@ describe('lazy views', () => {
     page.on('request', (r) => seen.push(new URL(r.url()).pathname));
     await page.goto(sandbox.url);
     await page.waitForFunction(() => performance.getEntriesByName('switchboard:loaded').length);
-    const views = ['split_edit_form', 'split_bulk_dialog', 'split_connections', 'split_state_file', 'split_drift_bar'];
+    const views = ['split_edit_form', 'split_bulk_dialog', 'split_connections', 'split_state_file', 'split_drift_bar', 'split_history', 'split_health'];
     await page.waitForFunction(
       (names) => names.every((n) => performance.getEntriesByType('resource').some((e) => e.name.includes(`/${n}-`))),
       views,

@@ -1,9 +1,10 @@
 // Makes the README's screenshots: grid and open form, light and dark, at 1280 and 360 px,
-// a state file's import plan, and a bulk action's plan and its run in progress.
+// a state file's import plan, the History view, the health view, and a bulk action's plan
+// and its run in progress.
 // Usage: SANDBOX=target/debug/switchboard-sandbox DIST=dist node tests/e2e/screenshots.mjs
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { launch, openCard, openPanel, startSandbox } from './harness.mjs';
+import { freePort, launch, openCard, openPanel, staticHost, startSandbox } from './harness.mjs';
 
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs');
 const sandbox = await startSandbox({ args: ['--fault-control', '--quiet'] });
@@ -70,6 +71,32 @@ try {
     await page.screenshot({ path: join(out, 'history.png') });
     await context.close();
     await sandbox.stop();
+  }
+  // The health view: healthy, slow, a wrong token, a CORS refusal and a closed port.
+  {
+    const host = await staticHost({ mounts: [], pages: { '/respan/api/providers/': () => ({ type: 'application/json', body: '[]' }) } });
+    const closed = await freePort();
+    await sandbox.faults([{ method: 'GET', path: '/refactor/v1/llm-provider', kind: 'latency', ms: 1200, times: null }]);
+    const { page, context } = await openPanel(browser, sandbox.url, {
+      width: 1280,
+      height: 700,
+      configure: (cfg) => {
+        cfg.connections.find((c) => c.id === 'barndoor').auth.token = 'wrong-token';
+        const respan = cfg.connections.find((c) => c.id === 'respan');
+        cfg.connections.push(
+          { ...respan, id: 'no-cors', name: 'Respan (staging, no CORS)', base_url: `http://127.0.0.1:${host.port}/respan` },
+          { ...respan, id: 'down', name: 'Respan (closed port)', base_url: `http://127.0.0.1:${closed}/respan` },
+        );
+        return cfg;
+      },
+    });
+    await page.waitForFunction(() => document.querySelectorAll('.health-strip .dot.unknown').length === 0, null, { timeout: 30_000 });
+    await page.click('.health-strip');
+    await page.waitForSelector('#health-title');
+    await page.screenshot({ path: join(out, 'health.png') });
+    await context.close();
+    await sandbox.faults([]);
+    host.close();
   }
   // A bulk disable across gateways: its plan, then its run with Barndoor answering slowly.
   const { page, context } = await openPanel(browser, sandbox.url, { width: 1280, height: 900 });
