@@ -152,6 +152,11 @@ pub fn router(state: Shared, cfg: &Config) -> Router {
             .precompressed_br()
             .precompressed_gzip()
             .fallback(ServeFile::new(index));
+        // With CORS for the origins the APIs allow: a dashboard on another local port can
+        // load <switchboard-panel> (its script, wasm and chunks) from here.
+        let files: Router = Router::new()
+            .fallback_service(files)
+            .layer(cors(&cfg.cors_origins));
         app = app.fallback_service(files);
     }
     app.with_state(state)

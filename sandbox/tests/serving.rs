@@ -1,5 +1,6 @@
-//! Lists in pages (Django REST framework's for Respan, page and limit for Barndoor) and
-//! a mount with its read calls turned off.
+//! What the sandbox serves beyond the documented calls: lists in pages (Django REST
+//! framework's for Respan, page and limit for Barndoor), a mount with its read calls turned
+//! off, and the panel's files with CORS for the origins the APIs allow.
 
 use reqwest::Client;
 use serde_json::Value;
@@ -137,4 +138,31 @@ async fn a_mount_with_reads_off_answers_405_to_reads_and_still_updates() {
     )
     .await;
     assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn the_panel_files_carry_cors_for_the_origins_the_apis_allow() {
+    let dist = std::env::temp_dir().join(format!("sb-dist-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
+    std::fs::write(dist.join("switchboard-element.js"), "// element").unwrap();
+    let d = dist.clone();
+    let s = common::start_with(Seed::Demo, ":memory:", move |c| c.dist = Some(d)).await;
+    let http = Client::new();
+    let url = format!("{}/switchboard-element.js", s.base);
+    let from = |origin: &'static str| http.get(&url).header("Origin", origin).send();
+    let local = from("http://localhost:5173").await.unwrap();
+    assert_eq!(local.status().as_u16(), 200);
+    assert_eq!(
+        local.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+    let listed = from("https://admin.example.com").await.unwrap();
+    assert_eq!(
+        listed.headers()["access-control-allow-origin"],
+        "https://admin.example.com"
+    );
+    let other = from("https://evil.example").await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    let _ = std::fs::remove_dir_all(&dist);
 }
