@@ -164,6 +164,10 @@ pub struct UiOptions {
     /// before and after values (for hosts that keep their own audit log).
     #[serde(default)]
     pub saved_events_with_values: bool,
+    /// Credentials may come from this file. The file is served to whoever can load the
+    /// panel, so without this a credential in it is refused, and with it the panel warns.
+    #[serde(default)]
+    pub allow_file_credentials: bool,
 }
 
 /// The values `ui.journal` takes.
@@ -274,6 +278,34 @@ pub fn parse(text: &str) -> Result<Config, Vec<String>> {
     }
 }
 
+impl Config {
+    /// The names of the connections whose credential is written in the file.
+    pub fn file_credentials(&self) -> Vec<String> {
+        self.connections
+            .iter()
+            .filter(|c| c.auth.is_set())
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
+    /// What the panel refuses in a file it fetched over the network: credentials, unless
+    /// `ui.allow_file_credentials` says the deployment accepts that they can be read. (The
+    /// command line reads a local file, where a credential is the admin's own business.)
+    pub fn served_problems(&self) -> Vec<String> {
+        let named = self.file_credentials();
+        if named.is_empty() || self.ui.allow_file_credentials {
+            return Vec::new();
+        }
+        vec![format!(
+            "switchboard.json holds credentials ({}), and whoever can load this panel can read this file. \
+             Leave \"token\", \"key\", \"secret\" and \"value\" empty and enter them in the Connections view \
+             (or have the embedding page hand them over), or set \"ui\": {{\"allow_file_credentials\": true}} \
+             if this host already keeps the file private.",
+            named.join(", ")
+        )]
+    }
+}
+
 /// An absolute http(s) URL, or a path relative to the page (same origin).
 pub fn check_base_url(url: &str) -> Result<(), String> {
     if url.contains("://") {
@@ -367,6 +399,27 @@ mod tests {
             let e = one(auth).unwrap_err();
             assert!(e[0].contains(says), "{auth}: {e:?}");
         }
+    }
+
+    #[test]
+    fn credentials_in_a_served_file_need_the_opt_in() {
+        let with = |ui: &str| {
+            parse(&format!(
+                r#"{{"connections":[{{"id":"a","name":"Prod","dialect":"respan","base_url":"/r","auth":{{"scheme":"bearer","token":"t"}}}},
+                    {{"id":"b","dialect":"respan","base_url":"/r","auth":{{"scheme":"bearer","token":""}}}}]{ui}}}"#
+            ))
+            .unwrap()
+        };
+        let refused = with("");
+        assert_eq!(refused.file_credentials(), ["Prod"]);
+        let p = refused.served_problems();
+        assert!(p[0].starts_with("switchboard.json holds credentials (Prod)"), "{p:?}");
+        assert!(p[0].contains("allow_file_credentials"));
+        let allowed = with(r#","ui":{"allow_file_credentials":true}"#);
+        assert!(allowed.served_problems().is_empty());
+        assert_eq!(allowed.file_credentials(), ["Prod"], "still named, for the warning");
+        let none = parse(r#"{"connections":[{"id":"a","dialect":"respan","base_url":"/r"}]}"#).unwrap();
+        assert!(none.served_problems().is_empty());
     }
 
     #[test]

@@ -301,7 +301,9 @@ async fn panel_config(State(state): State<Shared>) -> impl IntoResponse {
              "auth": {"scheme": "bearer", "token": c.barndoor_token}},
             {"id": "respan", "name": "Respan (sandbox)", "dialect": "respan", "base_url": "respan",
              "auth": {"scheme": "bearer", "token": c.respan_token}}
-        ]
+        ],
+        // The demo's tokens are in this file on purpose: it says so, and the panel warns.
+        "ui": {"allow_file_credentials": true}
     }))
 }
 

@@ -44,7 +44,12 @@ pub fn App(
             None => fetched(&config_url).await,
         };
         let result = match answer {
-            Ok((status, text)) if (200..300).contains(&status) => config::parse(&text),
+            Ok((status, text)) if (200..300).contains(&status) => {
+                config::parse(&text).and_then(|cfg| match cfg.served_problems() {
+                    problems if problems.is_empty() => Ok(cfg),
+                    problems => Err(problems),
+                })
+            }
             Ok((status, _)) => Err(vec![format!(
                 "{CONFIG_URL} was not found next to index.html (status {status})."
             )]),
@@ -64,10 +69,12 @@ pub fn App(
             apply_theme(cfg.ui.theme);
             let origins = cfg.ui.allowed_parent_origins.clone();
             let on_saved = Callback::new(move |ev: SavedEvent| embed::post_saved(&ev, &origins));
+            let in_file = cfg.file_credentials();
             view! { <Panel connections=cfg.connections read_only=cfg.ui.read_only search=cfg.ui.search
                 timeout_ms=cfg.ui.request_timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS) on_saved=on_saved
                 bulk_concurrency=cfg.ui.bulk_concurrency.unwrap_or(crate::config::DEFAULT_BULK_CONCURRENCY)
                 journal=cfg.ui.journal.clone().unwrap_or_default() saved_events_with_values=cfg.ui.saved_events_with_values
+                credentials_in_file=in_file
                 embed=embed allowed_origins=cfg.ui.allowed_parent_origins /> }.into_any()
         }
     }
@@ -151,6 +158,10 @@ pub fn Panel(
     /// Saved events carry the non-secret fields' before and after values.
     #[prop(optional)]
     saved_events_with_values: bool,
+    /// Names of the connections whose credential came from the served configuration file
+    /// (allowed by `ui.allow_file_credentials`): the panel says they are readable.
+    #[prop(optional)]
+    credentials_in_file: Vec<String>,
 ) -> impl IntoView {
     let policy = crate::client::CallPolicy {
         timeout_ms: timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS),
@@ -254,6 +265,12 @@ pub fn Panel(
                     apply_theme(next);
                 }>{move || match theme.get() { Theme::Auto => "Theme: auto", Theme::Dark => "Theme: dark", Theme::Light => "Theme: light" }}</button>
             </header>
+            {(!credentials_in_file.is_empty()).then(|| view! {
+                <aside class="file-credentials" aria-label="Credentials warning"><details>
+                    <summary>"Credentials are in switchboard.json: readable by whoever can load this panel"</summary>
+                    <p>{format!("{}: their credentials come from the served configuration file (ui.allow_file_credentials is on).", credentials_in_file.join(", "))}</p>
+                </details></aside>
+            })}
             <Toolbar store=store filters=filters search_ref=search_ref shown=shown total=total selection=selection />
             <SelectionBar selection=selection intent=bulk />
             {move || store.reference.with(Option::is_some).then(|| lazy::drift(store, filters))}

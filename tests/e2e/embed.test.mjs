@@ -48,6 +48,7 @@ function panelConfig() {
       { id: 'rs', name: 'Respan', dialect: 'respan', base_url: `${api}/respan`, auth: { scheme: 'bearer', token: 'demo-respan-key' } },
       { id: 'bd', name: 'Barndoor', dialect: 'barndoor', base_url: `${api}/barndoor`, auth: { scheme: 'bearer', token: 'demo-barndoor-jwt' } },
     ],
+    ui: { allow_file_credentials: true },
   };
 }
 
@@ -79,7 +80,7 @@ async function hostWithIframe(hostOrigin, allowed) {
     const res = await route.fetch();
     const cfg = await res.json();
     for (const c of cfg.connections) if (c.dialect === 'respan') c.auth.token = '';
-    await route.fulfill({ response: res, json: { ...cfg, ui: { allowed_parent_origins: allowed } } });
+    await route.fulfill({ response: res, json: { ...cfg, ui: { ...cfg.ui, allowed_parent_origins: allowed } } });
   });
   const page = await context.newPage();
   await page.goto(`${hostOrigin}/host/iframe.html`);

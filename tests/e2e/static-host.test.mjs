@@ -27,7 +27,7 @@ function corsConfig() {
       { id: 'down', name: 'Down', dialect: 'barndoor', base_url: `${closed}/barndoor`, auth: { scheme: 'bearer', token: 't' } },
       { id: 'rs', name: 'Respan', dialect: 'respan', base_url: `${api}/respan`, auth: { scheme: 'bearer', token: 'demo-respan-key' } },
     ],
-    ui: { read_only: true, request_timeout_ms: 2000 },
+    ui: { read_only: true, request_timeout_ms: 2000, allow_file_credentials: true },
   };
 }
 
@@ -39,6 +39,7 @@ function panelConfig() {
       { id: 'bd', name: 'Barndoor', dialect: 'barndoor', base_url: `${api}/barndoor`, auth: { scheme: 'bearer', token: 'demo-barndoor-jwt' } },
       { id: 'rs', name: 'Respan', dialect: 'respan', base_url: `${api}/respan`, auth: { scheme: 'bearer', token: 'demo-respan-key' } },
     ],
+    ui: { allow_file_credentials: true },
   };
 }
 
@@ -54,10 +55,12 @@ before(async () => {
   closed = `http://127.0.0.1:${await freePort()}`;
   const json = (make) => () => ({ type: 'application/json', body: typeof make === 'string' ? make : JSON.stringify(make()) });
   server = await staticHost({
-    mounts: ['/admin/llm/', '/broken/', '/cors/'],
+    mounts: ['/admin/llm/', '/broken/', '/cors/', '/creds/'],
     pages: {
       '/admin/llm/switchboard.json': json(panelConfig),
       '/cors/switchboard.json': json(corsConfig),
+      // The same file without the opt-in: its credentials are refused.
+      '/creds/switchboard.json': json(() => ({ ...panelConfig(), ui: {} })),
       '/broken/switchboard.json': json('{"connections": [{"id": "x", "dialect": "refactor", "base_url": "ftp://nope"}], "colour": 1}'),
     },
     headers: () => ({ 'Content-Security-Policy': csp() }),
@@ -103,6 +106,22 @@ describe('static host', () => {
     const violations = await page.evaluate(() => window.__cspViolations);
     assert.deepEqual(violations, []);
     assert.ok(!consoleLines.some((l) => /Content Security Policy/i.test(l)), consoleLines.join('\n'));
+    await context.close();
+  });
+
+  it('refuses credentials in a served file without the opt-in, and warns with it', async () => {
+    const { page, context } = await openWatched(`${origin}/creds/`);
+    await page.waitForSelector('.config-error');
+    const text = await page.textContent('.config-error');
+    assert.match(text, /switchboard\.json holds credentials \(re-factor, Libredesk, Barndoor, Respan\), and whoever can load this panel can read this file/);
+    assert.match(text, /"allow_file_credentials": true/);
+    assert.equal(await page.locator('.card').count(), 0, 'nothing is called with them');
+    const opted = await openWatched(`${origin}/admin/llm/`);
+    const note = await opted.page.waitForSelector('aside.file-credentials[aria-label="Credentials warning"]');
+    assert.equal(await opted.page.textContent('.file-credentials summary'), 'Credentials are in switchboard.json: readable by whoever can load this panel');
+    await opted.page.click('.file-credentials summary');
+    assert.match(await note.textContent(), /re-factor, Libredesk, Barndoor, Respan: their credentials come from the served configuration file/);
+    await opted.context.close();
     await context.close();
   });
 
