@@ -413,12 +413,20 @@ mod tests {
         let refused = with("");
         assert_eq!(refused.file_credentials(), ["Prod"]);
         let p = refused.served_problems();
-        assert!(p[0].starts_with("switchboard.json holds credentials (Prod)"), "{p:?}");
+        assert!(
+            p[0].starts_with("switchboard.json holds credentials (Prod)"),
+            "{p:?}"
+        );
         assert!(p[0].contains("allow_file_credentials"));
         let allowed = with(r#","ui":{"allow_file_credentials":true}"#);
         assert!(allowed.served_problems().is_empty());
-        assert_eq!(allowed.file_credentials(), ["Prod"], "still named, for the warning");
-        let none = parse(r#"{"connections":[{"id":"a","dialect":"respan","base_url":"/r"}]}"#).unwrap();
+        assert_eq!(
+            allowed.file_credentials(),
+            ["Prod"],
+            "still named, for the warning"
+        );
+        let none =
+            parse(r#"{"connections":[{"id":"a","dialect":"respan","base_url":"/r"}]}"#).unwrap();
         assert!(none.served_problems().is_empty());
     }
 

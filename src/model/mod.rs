@@ -13,5 +13,5 @@ pub use diff::{Change, Draft, PlannedUpdate};
 pub use error::{ApiError, ErrorKind};
 pub use field::{Access, Field, FieldKind};
 pub use provider::{Fact, Provider, SecretState};
-pub use request::{Auth, AuthScheme, HttpRequest, Method};
+pub use request::{Auth, AuthScheme, CredentialSource, HttpRequest, Method};
 pub use retry::RetryPolicy;

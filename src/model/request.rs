@@ -37,6 +37,43 @@ pub enum Auth {
     Header { name: String, value: String },
 }
 
+/// Where a connection's credential came from: what the Connections view says of it,
+/// never its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialSource {
+    /// None yet: the gateway will answer 401.
+    Missing,
+    /// Written in the served `switchboard.json` (`ui.allow_file_credentials`).
+    File,
+    /// Typed in the Connections view: in this tab's memory until a reload.
+    Typed,
+    /// Handed over by the embedding page (`switchboard:token`), in memory.
+    Host,
+}
+
+impl CredentialSource {
+    /// The source of a credential found in the configuration.
+    pub fn of_config(auth: &Auth) -> Self {
+        if auth.is_set() {
+            CredentialSource::File
+        } else {
+            CredentialSource::Missing
+        }
+    }
+
+    /// How the Connections view says it.
+    pub fn text(self) -> &'static str {
+        match self {
+            CredentialSource::Missing => "Missing: enter it below",
+            CredentialSource::File => {
+                "From switchboard.json (readable by whoever can load this panel)"
+            }
+            CredentialSource::Typed => "Typed here: kept in this tab's memory until a reload",
+            CredentialSource::Host => "Handed over by the embedding page: in memory until a reload",
+        }
+    }
+}
+
 // Debug must never print a credential: requests and connections end up in logs.
 impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -86,6 +123,27 @@ impl Auth {
                 !key.is_empty() || !secret.is_empty()
             }
             Auth::Header { value, .. } => !value.is_empty(),
+        }
+    }
+
+    /// The same scheme with nothing secret left: a key-and-secret credential keeps its key
+    /// (not secret, and handy when the secret is entered again), a header its name.
+    pub fn forgotten(&self) -> Auth {
+        match self {
+            Auth::None => Auth::None,
+            Auth::Bearer(_) => Auth::Bearer(String::new()),
+            Auth::Basic { key, .. } => Auth::Basic {
+                key: key.clone(),
+                secret: String::new(),
+            },
+            Auth::Token { key, .. } => Auth::Token {
+                key: key.clone(),
+                secret: String::new(),
+            },
+            Auth::Header { name, .. } => Auth::Header {
+                name: name.clone(),
+                value: String::new(),
+            },
         }
     }
 
@@ -240,6 +298,48 @@ pub fn join_url(base: &str, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_forgotten_credential_keeps_its_scheme_and_no_secret() {
+        let basic = Auth::Basic {
+            key: "k".into(),
+            secret: "s".into(),
+        };
+        assert_eq!(
+            basic.forgotten(),
+            Auth::Basic {
+                key: "k".into(),
+                secret: String::new()
+            }
+        );
+        assert_eq!(
+            Auth::Bearer("t".into()).forgotten(),
+            Auth::Bearer(String::new())
+        );
+        let header = Auth::Header {
+            name: "X-Api-Key".into(),
+            value: "v".into(),
+        };
+        assert_eq!(
+            header.forgotten(),
+            Auth::Header {
+                name: "X-Api-Key".into(),
+                value: String::new()
+            }
+        );
+        assert!(header
+            .forgotten()
+            .header()
+            .is_some_and(|(_, v)| v.is_empty()));
+        assert_eq!(
+            CredentialSource::of_config(&Auth::Bearer(String::new())),
+            CredentialSource::Missing
+        );
+        assert_eq!(
+            CredentialSource::of_config(&Auth::Bearer("t".into())),
+            CredentialSource::File
+        );
+    }
 
     #[test]
     fn base64_matches_rfc4648_vectors() {

@@ -121,12 +121,12 @@ pub fn accept_tokens(store: Store, allowed: Vec<String>) {
             .connections
             .with_untracked(|cs| cs.iter().position(|c| c.id == id));
         if let Some(idx) = idx {
-            store.connections.update(|cs| {
-                if let Some(c) = cs.get_mut(idx) {
-                    c.auth = c.auth.with_token(token);
-                }
-            });
-            store.load(idx);
+            let auth = store
+                .connections
+                .with_untracked(|cs| cs.get(idx).map(|c| c.auth.with_token(token)));
+            if let Some(auth) = auth {
+                store.set_credential(idx, auth, crate::model::CredentialSource::Host);
+            }
         }
     });
     // Listens for the page's lifetime.

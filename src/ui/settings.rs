@@ -5,7 +5,7 @@
 use super::modal::Modal;
 use super::store::Store;
 use crate::dialect::{Connection, Gateway, GATEWAYS};
-use crate::model::AuthScheme;
+use crate::model::{AuthScheme, CredentialSource};
 use leptos::prelude::*;
 
 /// The Connections dialog.
@@ -136,13 +136,35 @@ fn ConnectionRow(store: Store, idx: usize, conn: Connection) -> impl IntoView {
         store.connections.update(|cs| {
             if let Some(c) = cs.get_mut(idx) {
                 c.base_url = base.get_untracked();
-                if replace {
-                    c.auth = auth;
-                }
             }
         });
         inputs.secret.set(String::new());
-        store.load(idx);
+        if replace {
+            store.set_credential(idx, auth, CredentialSource::Typed);
+        } else {
+            store.load(idx);
+        }
+    };
+    let id = StoredValue::new(conn.id.clone());
+    let source = move || {
+        id.with_value(|id| store.sources.with(|s| s.get(id).copied()))
+            .unwrap_or(CredentialSource::Missing)
+    };
+    let forget_name = conn.name.clone();
+    let forget_label = format!("Forget the credential of {}", conn.name);
+    let forget = move |_| {
+        store.ask(
+            format!("Forget the credential of {forget_name} in this tab? Its calls will be refused until one is entered again."),
+            "Forget credential",
+            "Keep it",
+            move || {
+                let empty = store
+                    .connection(idx)
+                    .map(|c| c.auth.forgotten())
+                    .unwrap_or_default();
+                store.set_credential(idx, empty, CredentialSource::Missing);
+            },
+        );
     };
     let remove = move |_| {
         store.ask(
@@ -156,10 +178,15 @@ fn ConnectionRow(store: Store, idx: usize, conn: Connection) -> impl IntoView {
         <fieldset class="conn-row">
             <legend>{conn.name.clone()}" ("{gateway.label()}")"</legend>
             <label>"Base URL"<input type="url" aria-label=format!("Base URL of {}", conn.name) prop:value=move || base.get() on:input=move |ev| base.set(event_target_value(&ev)) /></label>
+            <p class="conn-source" data-source=move || format!("{:?}", source()).to_lowercase()>
+                "Credential: "{move || source().text()}</p>
             <Credential gateway=Signal::stored(gateway) inputs=inputs of=conn.name.clone()
                 placeholder=if conn.auth.is_set() { "set; type to replace" } else { "not set" } />
             <div class="conn-actions">
                 <button type="button" aria-label=format!("Apply and reload {}", conn.name) on:click=apply>"Apply and reload"</button>
+                <Show when=move || source() != CredentialSource::Missing>
+                    <button type="button" aria-label=forget_label.clone() on:click=forget.clone()>"Forget credential"</button>
+                </Show>
                 <button type="button" class="danger" aria-label=format!("Remove {}", conn.name) on:click=remove>"Remove"</button>
             </div>
         </fieldset>

@@ -11,7 +11,9 @@ use crate::dialect::Connection;
 use crate::fleet::{Outcome, Step};
 use crate::health::{path_of, Check, Health, Verdict};
 use crate::journal::{Ended, Entry, Operation};
-use crate::model::{ApiError, ErrorKind, HttpRequest, PlannedUpdate, Provider};
+use crate::model::{
+    ApiError, Auth, CredentialSource, ErrorKind, HttpRequest, PlannedUpdate, Provider,
+};
 use crate::queue::KeyedQueue;
 use crate::state::Desired;
 use leptos::prelude::*;
@@ -114,6 +116,8 @@ pub struct Store {
     turns: StoredValue<KeyedQueue>,
     /// Lists answered since the last frame; applied together, just before it is painted.
     arrived: StoredValue<Vec<Arrival>>,
+    /// Where each connection's credential came from, by connection id.
+    pub sources: RwSignal<BTreeMap<String, CredentialSource>>,
     /// Each connection's health, by connection id.
     pub health: RwSignal<BTreeMap<String, Health>>,
     /// Connections whose health check is on the wire, by id.
@@ -142,6 +146,10 @@ impl Store {
         on_saved: Option<Callback<SavedEvent>>,
     ) -> Self {
         let n = connections.len();
+        let sources = connections
+            .iter()
+            .map(|c| (c.id.clone(), CredentialSource::of_config(&c.auth)))
+            .collect();
         Store {
             connections: RwSignal::new(connections),
             cards: RwSignal::new(CardSet::default()),
@@ -162,6 +170,7 @@ impl Store {
             turns: StoredValue::new(KeyedQueue::default()),
             arrived: StoredValue::new(Vec::new()),
             resumes: StoredValue::new(Vec::new()),
+            sources: RwSignal::new(sources),
             health: RwSignal::new(BTreeMap::new()),
             checking: RwSignal::new(Vec::new()),
             listings: StoredValue::new(Vec::new()),
@@ -299,8 +308,32 @@ impl Store {
         }
     }
 
+    /// Gives connection `idx` a new credential (from `source`), or none, and loads it again.
+    pub fn set_credential(&self, idx: usize, auth: Auth, source: CredentialSource) {
+        let Some(id) = self.connection(idx).map(|c| c.id) else {
+            return;
+        };
+        self.connections.update(|cs| {
+            if let Some(c) = cs.get_mut(idx) {
+                c.auth = auth;
+            }
+        });
+        self.sources.update(|s| {
+            s.insert(id, source);
+        });
+        self.load(idx);
+    }
+
     /// Adds a connection for this session and loads it.
     pub fn add_connection(&self, conn: Connection) {
+        let source = if conn.auth.is_set() {
+            CredentialSource::Typed
+        } else {
+            CredentialSource::Missing
+        };
+        self.sources.update(|s| {
+            s.insert(conn.id.clone(), source);
+        });
         self.connections.update(|c| c.push(conn));
         self.loads.update(|l| l.push(LoadState::Loading));
         self.load(self.connections.with_untracked(Vec::len).saturating_sub(1));

@@ -74,13 +74,13 @@ after(async () => {
 });
 
 /** A page whose iframe gets the sandbox's config with an empty Respan token and this allowlist. */
-async function hostWithIframe(hostOrigin, allowed) {
+async function hostWithIframe(hostOrigin, allowed, ui = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.route(`${api}/switchboard.json`, async (route) => {
     const res = await route.fetch();
     const cfg = await res.json();
     for (const c of cfg.connections) if (c.dialect === 'respan') c.auth.token = '';
-    await route.fulfill({ response: res, json: { ...cfg, ui: { ...cfg.ui, allowed_parent_origins: allowed } } });
+    await route.fulfill({ response: res, json: { ...cfg, ui: { ...cfg.ui, ...ui, allowed_parent_origins: allowed } } });
   });
   const page = await context.newPage();
   await page.goto(`${hostOrigin}/host/iframe.html`);
@@ -125,6 +125,30 @@ describe('iframe on another origin', () => {
     assert.deepEqual(saved, { type: 'switchboard:saved', connection: 'respan', gateway: 'respan', provider: '1', fields: ['provider_name', 'api_key'] });
     assert.ok(!JSON.stringify(messages).includes(CANARY), 'no secret in any message');
     assert.ok(!JSON.stringify(messages).includes('demo-respan-key'));
+    await context.close();
+  });
+});
+
+describe('saved events with values', () => {
+  it('carry the non-secret fields\' before and after with ui.saved_events_with_values, never a secret', async () => {
+    const origin = `http://127.0.0.1:${port}`;
+    const { page, context, frame } = await hostWithIframe(origin, [origin], { saved_events_with_values: true });
+    await page.evaluate(() => window.sendToken('demo-respan-key'));
+    const card = frame.locator('.card[data-key="respan/3"]');
+    await card.waitFor();
+    const before = sandbox.query('SELECT provider_name FROM respan_providers WHERE id = 3')[0].provider_name;
+    await card.click();
+    await frame.locator('#field-provider_name').fill('Renamed with values');
+    await frame.locator('[data-field="api_key"] button:has-text("Replace")').click();
+    await frame.locator('#field-api_key').fill(CANARY);
+    await frame.locator('[role=dialog] button.primary').click();
+    await page.waitForFunction(() => window.__messages.some((m) => m.type === 'switchboard:saved'));
+    const saved = (await page.evaluate(() => window.__messages)).find((m) => m.type === 'switchboard:saved');
+    assert.deepEqual(saved, {
+      type: 'switchboard:saved', connection: 'respan', gateway: 'respan', provider: '3', fields: ['provider_name', 'api_key'],
+      values: [{ field: 'provider_name', before, after: 'Renamed with values' }],
+    });
+    assert.ok(!JSON.stringify(saved).includes(CANARY), 'the key is named in fields, its value nowhere');
     await context.close();
   });
 });

@@ -199,3 +199,42 @@ describe('connection health', () => {
     }
   });
 });
+
+describe('credential sources', () => {
+  let sandbox;
+  before(async () => {
+    sandbox = await startSandbox();
+  });
+  after(async () => {
+    await sandbox?.stop();
+  });
+
+  it('says where each credential came from, never what it is, and forgets one on request', async () => {
+    const { page, context, consoleLines } = await openPanel(browser, sandbox.url);
+    await page.click('.topbar button:has-text("Connections")');
+    await page.waitForSelector('#settings-title');
+    const source = (name) => page.locator(`fieldset.conn-row:has(legend:text-is("${name}")) .conn-source`);
+    assert.equal(await source('Respan (sandbox) (Respan)').textContent(), 'Credential: From switchboard.json (readable by whoever can load this panel)');
+    // Typed here: in memory.
+    await page.getByLabel('Token for Respan (sandbox)').fill('demo-respan-key');
+    await page.getByRole('button', { name: 'Apply and reload Respan (sandbox)' }).click();
+    await page.waitForFunction(() => document.querySelector('fieldset.conn-row .conn-source[data-source="typed"]'));
+    assert.equal(await source('Respan (sandbox) (Respan)').textContent(), "Credential: Typed here: kept in this tab's memory until a reload");
+    // Forgotten: its calls are refused until one is entered again.
+    await page.getByRole('button', { name: 'Forget the credential of Barndoor (sandbox)' }).click();
+    await page.click('[role=dialog]:has(#confirm-text) button:has-text("Forget credential")');
+    await page.waitForFunction(() => document.querySelector('fieldset.conn-row .conn-source[data-source="missing"]'));
+    assert.equal(await source('Barndoor (sandbox) (Barndoor)').textContent(), 'Credential: Missing: enter it below');
+    assert.equal(await page.getByRole('button', { name: 'Forget the credential of Barndoor (sandbox)' }).count(), 0);
+    await page.click('#settings-title ~ button[aria-label=Close], [role=dialog] .dialog-head button[aria-label=Close]');
+    // Its next read is refused (the cards it had stay, as after any failed reload).
+    assert.match(await page.textContent('.load-error:has-text("Barndoor")'), /Missing or invalid bearer token/);
+    const s = await leakSurfaces(page, consoleLines);
+    for (const secret of ['demo-respan-key', 'demo-barndoor-jwt', 'demo-refactor-token']) {
+      for (const where of ['dom', 'values', 'local', 'session', 'idb', 'url', 'console']) {
+        assert.ok(!s[where].includes(secret), `${secret} in ${where}`);
+      }
+    }
+    await context.close();
+  });
+});
