@@ -151,7 +151,7 @@ fn ConnectionRow(store: Store, idx: usize, conn: Connection) -> impl IntoView {
             .unwrap_or(CredentialSource::Missing)
     };
     let forget_name = conn.name.clone();
-    let forget_label = format!("Forget the credential of {}", conn.name);
+    let forget_label = format!("Forget credential of {}", conn.name);
     let forget = move |_| {
         store.ask(
             format!("Forget the credential of {forget_name} in this tab? Its calls will be refused until one is entered again."),

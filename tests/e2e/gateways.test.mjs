@@ -221,11 +221,11 @@ describe('credential sources', () => {
     await page.waitForFunction(() => document.querySelector('fieldset.conn-row .conn-source[data-source="typed"]'));
     assert.equal(await source('Respan (sandbox) (Respan)').textContent(), "Credential: Typed here: kept in this tab's memory until a reload");
     // Forgotten: its calls are refused until one is entered again.
-    await page.getByRole('button', { name: 'Forget the credential of Barndoor (sandbox)' }).click();
+    await page.getByRole('button', { name: 'Forget credential of Barndoor (sandbox)' }).click();
     await page.click('[role=dialog]:has(#confirm-text) button:has-text("Forget credential")');
     await page.waitForFunction(() => document.querySelector('fieldset.conn-row .conn-source[data-source="missing"]'));
     assert.equal(await source('Barndoor (sandbox) (Barndoor)').textContent(), 'Credential: Missing: enter it below');
-    assert.equal(await page.getByRole('button', { name: 'Forget the credential of Barndoor (sandbox)' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Forget credential of Barndoor (sandbox)' }).count(), 0);
     await page.click('#settings-title ~ button[aria-label=Close], [role=dialog] .dialog-head button[aria-label=Close]');
     // Its next read is refused (the cards it had stay, as after any failed reload).
     assert.match(await page.textContent('.load-error:has-text("Barndoor")'), /Missing or invalid bearer token/);
