@@ -76,7 +76,7 @@ fn read_declared(entries: Vec<Value>, problems: &mut Vec<String>, at: &str) -> V
 
 /// A connection's credential, `{"scheme": ..., ...}` with exactly the members its scheme
 /// takes. Read by hand from the JSON object: serde's tagged enums cost the wasm ~10 KB.
-fn read_auth(entry: Option<Map<String, Value>>) -> Result<Auth, String> {
+pub(crate) fn read_auth(entry: Option<Map<String, Value>>) -> Result<Auth, String> {
     let Some(mut m) = entry else {
         return Ok(Auth::None);
     };

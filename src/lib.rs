@@ -10,6 +10,7 @@ pub mod health;
 pub mod journal;
 pub mod model;
 pub mod state;
+pub mod vault;
 
 #[cfg(feature = "ui")]
 pub mod client;

@@ -222,9 +222,10 @@ impl AuthScheme {
     }
 }
 
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 // Standard alphabet with padding; a dozen lines do not earn a dependency in the wasm.
-fn base64_encode(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+pub(crate) fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
@@ -239,6 +240,32 @@ fn base64_encode(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// The bytes of standard, padded Base64; `None` for anything else (a wrong length, a
+/// character outside the alphabet, padding in the middle).
+pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
+    if !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    let value = |c: u8| ALPHABET.iter().position(|&a| a == c).map(|v| v as u32);
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
+    let last = bytes.len() / 4;
+    for (n, quad) in bytes.chunks(4).enumerate() {
+        let pad = quad.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || (pad > 0 && n + 1 != last) {
+            return None;
+        }
+        let mut acc = 0u32;
+        for &c in &quad[..4 - pad] {
+            acc = (acc << 6) | value(c)?;
+        }
+        acc <<= 6 * pad as u32;
+        let got = [(acc >> 16) as u8, (acc >> 8) as u8, acc as u8];
+        out.extend_from_slice(&got[..3 - pad]);
+    }
+    Some(out)
 }
 
 /// One HTTP call: method, URL, headers and an optional JSON body.
@@ -339,6 +366,32 @@ mod tests {
             CredentialSource::of_config(&Auth::Bearer("t".into())),
             CredentialSource::File
         );
+    }
+
+    #[test]
+    fn base64_decodes_what_it_encodes_and_refuses_the_rest() {
+        for input in [
+            "",
+            "f",
+            "fo",
+            "foo",
+            "foob",
+            "fooba",
+            "foobar",
+            "\u{0}\u{ff}x",
+        ] {
+            let enc = base64_encode(input.as_bytes());
+            assert_eq!(
+                base64_decode(&enc).as_deref(),
+                Some(input.as_bytes()),
+                "{enc}"
+            );
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(base64_decode(&base64_encode(&all)), Some(all));
+        for bad in ["Zg", "Zg=", "Z===", "Zg==Zg==", "Zm9v!A==", "Zm 9v"] {
+            assert_eq!(base64_decode(bad), None, "{bad}");
+        }
     }
 
     #[test]
