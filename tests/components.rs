@@ -1,6 +1,7 @@
 //! Component tests of the form generator, one per field kind, in headless Chromium
 //! (wasm-bindgen-test). Each mounts a real `FieldInput`, drives it like a user, and
-//! checks both the DOM and the draft it writes.
+//! checks both the DOM and the draft it writes. Also here, as it needs a browser: the
+//! vault's WebCrypto sealing and its IndexedDB record.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
@@ -488,4 +489,49 @@ async fn a_card_changes_in_place_when_its_status_or_provider_changes() {
         Some("Select Renamed relay"),
         "the checkbox's name follows the provider"
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_vault_seals_and_opens_refuses_a_wrong_passphrase_and_keeps_nothing_in_clear() {
+    use switchboard::model::Auth;
+    use switchboard::ui::vault;
+    use switchboard::vault::Record;
+    const ORIGIN: &str = "http://127.0.0.1:1";
+    const PASSPHRASE: &str = "correct horse battery staple";
+    let canary = "sk-canary-vault-1f0e9d";
+    let (mut record, key) = vault::create(PASSPHRASE, ORIGIN).await.unwrap();
+    vault::keep(&mut record, &key, "respan", &Auth::Bearer(canary.into()))
+        .await
+        .unwrap();
+    assert!(!record.to_json().contains(canary), "sealed, not in clear");
+    vault::save(&record).await.unwrap();
+    let stored = vault::load().await.unwrap().unwrap();
+    assert!(!stored.contains(canary));
+    let back = Record::read(&stored, ORIGIN).unwrap();
+    assert_eq!(back, record);
+    let wrong = vault::unlock(&back, "correct horse battery stapler").await;
+    assert!(wrong.err().unwrap().starts_with("Wrong passphrase"));
+    let key = vault::unlock(&back, PASSPHRASE).await.unwrap();
+    assert_eq!(
+        vault::credentials(&back, &key).await,
+        vec![("respan".to_owned(), Ok(Auth::Bearer(canary.into())))]
+    );
+    // A sealed value altered in storage does not open (AES-GCM's tag), and says which.
+    let mut altered = back.clone();
+    if let Some(s) = altered.entries.get_mut("respan") {
+        let mut data = s.data.clone().into_bytes();
+        data[0] = if data[0] == b'A' { b'B' } else { b'A' };
+        s.data = String::from_utf8(data).unwrap();
+    }
+    let opened = vault::credentials(&altered, &key).await;
+    assert_eq!(opened[0].0, "respan");
+    assert!(opened[0].1.is_err());
+    // Two sealings of one text differ (a fresh nonce each time).
+    let (a, b) = (
+        vault::seal(&key, "same").await.unwrap(),
+        vault::seal(&key, "same").await.unwrap(),
+    );
+    assert_ne!(a, b);
+    vault::erase().await.unwrap();
+    assert_eq!(vault::load().await.unwrap(), None);
 }

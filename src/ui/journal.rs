@@ -11,9 +11,7 @@
 use crate::journal::{keep_newest, Entry, DEFAULT_CAP};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbRequest, IdbTransactionMode};
+use web_sys::{IdbDatabase, IdbTransactionMode};
 
 const DB: &str = "switchboard";
 const STORE: &str = "journal";
@@ -133,29 +131,7 @@ impl Journal {
         if let Some(db) = self.db.try_get_value().flatten() {
             return Ok(db);
         }
-        let factory = web_sys::window()
-            .and_then(|w| w.indexed_db().ok().flatten())
-            .ok_or("This browser keeps no IndexedDB here (a private window?).")?;
-        let open = factory
-            .open_with_u32(DB, 1)
-            .map_err(|_| "IndexedDB refused to open.")?;
-        let on_upgrade = Closure::once_into_js({
-            let open = open.clone();
-            move |_: JsValue| {
-                if let Ok(db) = open.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
-                    if !db.object_store_names().contains(STORE) {
-                        let options = web_sys::IdbObjectStoreParameters::new();
-                        options.set_auto_increment(true);
-                        let _ = db.create_object_store_with_optional_parameters(STORE, &options);
-                    }
-                }
-            }
-        });
-        open.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
-        let db: IdbDatabase = done(open.unchecked_ref::<IdbRequest>())
-            .await?
-            .dyn_into()
-            .map_err(|_| "IndexedDB answered with something else.")?;
+        let db = super::idb::open(DB, STORE, true).await?;
         self.db.try_set_value(Some(db.clone()));
         Ok(db)
     }
@@ -177,7 +153,7 @@ impl Journal {
         // Beyond the cap, the oldest go: everything up to the key of the last one too many.
         let count = match self.stored.try_get_value().flatten() {
             Some(n) => n + batch.len(),
-            None => done(
+            None => super::idb::done(
                 &store
                     .count()
                     .map_err(|_| "The journal could not be counted.")?,
@@ -188,7 +164,7 @@ impl Journal {
         };
         if count > self.cap {
             let extra = u32::try_from(count - self.cap).unwrap_or(u32::MAX);
-            let keys = done(
+            let keys = super::idb::done(
                 &store
                     .get_all_keys_with_key_and_limit(&JsValue::NULL, extra)
                     .map_err(|_| "The journal's keys could not be read.")?,
@@ -200,7 +176,7 @@ impl Journal {
             }
         }
         self.stored.try_set_value(Some(count.min(self.cap)));
-        done_tx(&tx).await
+        super::idb::done_tx(&tx).await
     }
 
     /// Every entry, newest first.
@@ -222,13 +198,13 @@ impl Journal {
         let store = tx
             .object_store(STORE)
             .map_err(|_| "The journal store is missing.")?;
-        let values = done(
+        let values = super::idb::done(
             &store
                 .get_all()
                 .map_err(|_| "The journal could not be read.")?,
         )
         .await?;
-        let keys = done(
+        let keys = super::idb::done(
             &store
                 .get_all_keys()
                 .map_err(|_| "The journal could not be read.")?,
@@ -245,43 +221,4 @@ impl Journal {
             })
             .collect())
     }
-}
-
-/// The result of an IndexedDB request, once it succeeds.
-async fn done(req: &IdbRequest) -> Result<JsValue, String> {
-    let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        let answered = req.clone();
-        let ok = Closure::once_into_js(move |_: JsValue| {
-            let _ = resolve.call1(
-                &JsValue::NULL,
-                &answered.result().unwrap_or(JsValue::UNDEFINED),
-            );
-        });
-        let failed = Closure::once_into_js(move |_: JsValue| {
-            let _ = reject.call0(&JsValue::NULL);
-        });
-        req.set_onsuccess(Some(ok.unchecked_ref()));
-        req.set_onerror(Some(failed.unchecked_ref()));
-    });
-    JsFuture::from(promise)
-        .await
-        .map_err(|_| "IndexedDB refused the request.".to_owned())
-}
-
-/// Waits until a transaction has committed.
-async fn done_tx(tx: &web_sys::IdbTransaction) -> Result<(), String> {
-    let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        let ok = Closure::once_into_js(move |_: JsValue| {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        let failed = Closure::once_into_js(move |_: JsValue| {
-            let _ = reject.call0(&JsValue::NULL);
-        });
-        tx.set_oncomplete(Some(ok.unchecked_ref()));
-        tx.set_onerror(Some(failed.unchecked_ref()));
-    });
-    JsFuture::from(promise)
-        .await
-        .map(drop)
-        .map_err(|_| "The journal's write did not complete.".to_owned())
 }
