@@ -205,34 +205,28 @@ pub async fn load() -> Result<Option<String>, String> {
 
 /// Keeps `record`, replacing the stored one.
 pub async fn save(record: &Record) -> Result<(), String> {
-    let db = super::idb::open(DB, STORE, false).await?;
-    let tx = db
-        .transaction_with_str_and_mode(STORE, web_sys::IdbTransactionMode::Readwrite)
-        .map_err(|_| "The vault cannot be written.")?;
-    let store = tx
-        .object_store(STORE)
-        .map_err(|_| "The vault cannot be written.")?;
-    store
-        .put_with_key(&record.to_json().into(), &KEY.into())
-        .map_err(|_| "The vault cannot be written.")?;
-    let written = super::idb::done_tx(&tx).await;
-    db.close();
-    written
+    let text: JsValue = record.to_json().into();
+    write("written", |store| store.put_with_key(&text, &KEY.into())).await
 }
 
 /// Erases the stored record (and only it).
 pub async fn erase() -> Result<(), String> {
+    write("erased", |store| store.delete(&KEY.into())).await
+}
+
+/// One change to the vault's store, committed before this returns.
+async fn write(
+    what: &str,
+    change: impl FnOnce(&web_sys::IdbObjectStore) -> Result<web_sys::IdbRequest, JsValue>,
+) -> Result<(), String> {
+    let refused = || format!("The vault cannot be {what}.");
     let db = super::idb::open(DB, STORE, false).await?;
     let tx = db
         .transaction_with_str_and_mode(STORE, web_sys::IdbTransactionMode::Readwrite)
-        .map_err(|_| "The vault cannot be erased.")?;
-    let store = tx
-        .object_store(STORE)
-        .map_err(|_| "The vault cannot be erased.")?;
-    store
-        .delete(&KEY.into())
-        .map_err(|_| "The vault cannot be erased.")?;
-    let erased = super::idb::done_tx(&tx).await;
+        .map_err(|_| refused())?;
+    let store = tx.object_store(STORE).map_err(|_| refused())?;
+    change(&store).map_err(|_| refused())?;
+    let done = super::idb::done_tx(&tx).await;
     db.close();
-    erased
+    done
 }

@@ -251,3 +251,36 @@ export async function noViolations(page, where) {
   const found = await axeViolations(page);
   if (found.length) throw new Error(`axe on ${where}:\n${found.join('\n')}`);
 }
+
+/** A fresh page that records Content-Security-Policy violations (`window.__cspViolations`) and the console. */
+export async function openWatched(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const page = await context.newPage();
+  const consoleLines = [];
+  page.on('console', (m) => consoleLines.push(m.text()));
+  page.on('pageerror', (e) => consoleLines.push(String(e)));
+  await page.goto(url);
+  return { page, context, consoleLines };
+}
+
+/**
+ * Renames Respan provider `id` (its card `key`) through the edit form; resolves with the
+ * PATCH the browser sent once the card shows the new name and the sandbox's database holds it.
+ */
+export async function renameRespan(page, sandbox, key, id, name) {
+  await page.waitForSelector(`.card[data-key="${key}"]`);
+  await page.click(`.card[data-key="${key}"]`);
+  await page.fill('#field-provider_name', name);
+  const [req] = await Promise.all([
+    page.waitForRequest((r) => r.method() === 'PATCH'),
+    page.click('[role=dialog] button.primary'),
+  ]);
+  await page.waitForSelector(`.card[data-key="${key}"]:has-text("${name}")`);
+  const rows = sandbox.query(`SELECT provider_name FROM respan_providers WHERE id = ${Number(id)}`);
+  if (rows[0]?.provider_name !== name) throw new Error(`the database holds ${JSON.stringify(rows)}`);
+  return req;
+}

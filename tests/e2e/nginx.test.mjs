@@ -11,7 +11,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, launch, startSandbox, staticHost } from './harness.mjs';
+import { freePort, launch, openWatched, renameRespan, startSandbox, staticHost } from './harness.mjs';
 
 const NGINX = process.env.NGINX || '/usr/sbin/nginx';
 const DIST = process.env.DIST;
@@ -119,19 +119,6 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function watched(url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  const page = await context.newPage();
-  const consoleLines = [];
-  page.on('console', (m) => consoleLines.push(m.text()));
-  page.on('pageerror', (e) => consoleLines.push(String(e)));
-  await page.goto(url);
-  return { page, context, consoleLines };
-}
 
 describe('nginx with docs/deploy/nginx.conf', () => {
   it('serves the page as HTML with its security headers, and caches by name', async () => {
@@ -163,18 +150,10 @@ describe('nginx with docs/deploy/nginx.conf', () => {
   });
 
   it('runs the panel under its CSP and saves to a gateway', async () => {
-    const { page, context, consoleLines } = await watched(`${panel}/admin/llm/`);
-    await page.waitForSelector('.card[data-key="rs/1"]');
-    await page.click('.card[data-key="rs/1"]');
-    await page.fill('#field-provider_name', 'Saved through nginx');
-    const [req] = await Promise.all([
-      page.waitForRequest((r) => r.method() === 'PATCH'),
-      page.click('[role=dialog] button.primary'),
-    ]);
+    const { page, context, consoleLines } = await openWatched(browser, `${panel}/admin/llm/`);
+    const req = await renameRespan(page, sandbox, 'rs/1', 1, 'Saved through nginx');
     assert.equal(req.url(), `${api}/respan/api/providers/1/`);
     assert.equal((await req.response()).status(), 200);
-    await page.waitForSelector('.card[data-key="rs/1"]:has-text("Saved through nginx")');
-    assert.deepEqual(sandbox.query('SELECT provider_name FROM respan_providers WHERE id = 1'), [{ provider_name: 'Saved through nginx' }]);
     // The lazy chunks came through nginx too, and nothing broke the policy.
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /split_edit_form-/.test(e.name)));
     assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
@@ -183,7 +162,7 @@ describe('nginx with docs/deploy/nginx.conf', () => {
   });
 
   it('lets a dashboard on another origin embed the element, and refuses other origins', async () => {
-    const { page, context, consoleLines } = await watched(`http://127.0.0.1:${dashboard.port}/dash/`);
+    const { page, context, consoleLines } = await openWatched(browser, `http://127.0.0.1:${dashboard.port}/dash/`);
     const card = page.locator('switchboard-panel .card[data-key="rs/2"]');
     await card.waitFor({ timeout: 20_000 });
     await card.click();

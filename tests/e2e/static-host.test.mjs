@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { freePort, launch, startSandbox, staticHost } from './harness.mjs';
+import { freePort, launch, openWatched, renameRespan, startSandbox, staticHost } from './harness.mjs';
 
 let sandbox;
 let browser;
@@ -75,34 +75,14 @@ after(async () => {
   await sandbox?.stop();
 });
 
-async function openWatched(url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  const page = await context.newPage();
-  const consoleLines = [];
-  page.on('console', (m) => consoleLines.push(m.text()));
-  await page.goto(url);
-  return { page, context, consoleLines };
-}
 
 describe('static host', () => {
   it('runs under /admin/llm/ with a strict CSP and saves cross-origin', async () => {
-    const { page, context, consoleLines } = await openWatched(`${origin}/admin/llm/`);
-    await page.waitForSelector('.card[data-key="rs/1"]');
+    const { page, context, consoleLines } = await openWatched(browser, `${origin}/admin/llm/`);
+    const req = await renameRespan(page, sandbox, 'rs/1', 1, 'Renamed from a static host');
     assert.equal(await page.locator('.card[data-key]').count() > 10, true);
-    await page.click('.card[data-key="rs/1"]');
-    await page.fill('#field-provider_name', 'Renamed from a static host');
-    const [req] = await Promise.all([
-      page.waitForRequest((r) => r.method() === 'PATCH'),
-      page.click('[role=dialog] button.primary'),
-    ]);
     assert.equal(req.url(), `${api}/respan/api/providers/1/`);
     assert.equal((await req.response()).status(), 200);
-    await page.waitForSelector('.card[data-key="rs/1"]:has-text("Renamed from a static host")');
-    assert.deepEqual(sandbox.query('SELECT provider_name FROM respan_providers WHERE id = 1'), [{ provider_name: 'Renamed from a static host' }]);
     const violations = await page.evaluate(() => window.__cspViolations);
     assert.deepEqual(violations, []);
     assert.ok(!consoleLines.some((l) => /Content Security Policy/i.test(l)), consoleLines.join('\n'));
@@ -110,13 +90,13 @@ describe('static host', () => {
   });
 
   it('refuses credentials in a served file without the opt-in, and warns with it', async () => {
-    const { page, context } = await openWatched(`${origin}/creds/`);
+    const { page, context } = await openWatched(browser, `${origin}/creds/`);
     await page.waitForSelector('.config-error');
     const text = await page.textContent('.config-error');
     assert.match(text, /switchboard\.json holds credentials \(re-factor, Libredesk, Barndoor, Respan\), and whoever can load this panel can read this file/);
     assert.match(text, /"allow_file_credentials": true/);
     assert.equal(await page.locator('.card').count(), 0, 'nothing is called with them');
-    const opted = await openWatched(`${origin}/admin/llm/`);
+    const opted = await openWatched(browser, `${origin}/admin/llm/`);
     const note = await opted.page.waitForSelector('aside.file-credentials[aria-label="Credentials warning"]');
     assert.equal(await opted.page.textContent('.file-credentials summary'), 'Credentials are in switchboard.json: readable by whoever can load this panel');
     await opted.page.click('.file-credentials summary');
@@ -126,7 +106,7 @@ describe('static host', () => {
   });
 
   it('explains a malformed configuration instead of showing a blank page', async () => {
-    const { page, context } = await openWatched(`${origin}/broken/`);
+    const { page, context } = await openWatched(browser, `${origin}/broken/`);
     await page.waitForSelector('.config-error');
     const text = await page.textContent('.config-error');
     assert.match(text, /unknown field `colour`/);
@@ -136,7 +116,7 @@ describe('static host', () => {
   });
 
   it('tells a CORS refusal from an unreachable gateway, and honours read-only mode', async () => {
-    const { page, context } = await openWatched(`${origin}/cors/`);
+    const { page, context } = await openWatched(browser, `${origin}/cors/`);
     await page.waitForSelector('.card[data-key="rs/1"]');
     const errors = page.locator('.load-error');
     await errors.nth(1).waitFor({ timeout: 20000 });
