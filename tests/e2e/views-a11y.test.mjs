@@ -1,5 +1,5 @@
-// The views added with the state file and the journal, in the dark theme and by keyboard
-// alone: Export, Import (with its problem list), History. Axe finds nothing; each opens from
+// The views added with the state file, the journal and connection health, in the dark theme
+// and by keyboard alone: Export, Import (with its problem list), History, Health. Axe finds nothing; each opens from
 // the top bar with Enter, takes focus, closes with Escape and gives focus back.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,12 +10,14 @@ let sandbox;
 before(async () => { browser = await launch(); sandbox = await startSandbox(); });
 after(async () => { await browser?.close(); await sandbox?.stop(); });
 
-/** Tabs from the page start until the top bar button `name` has focus, then presses Enter. */
+/**
+ * Tabs (forwards, else backwards from where focus is) until the top bar button `name` has
+ * focus, then presses Enter.
+ */
 async function openByKeyboard(page, name) {
-  await page.evaluate(() => document.activeElement?.blur());
-  for (let i = 0; i < 30; i++) {
-    await page.keyboard.press('Tab');
-    if ((await page.evaluate(() => document.activeElement?.textContent)) === name) break;
+  const at = async () => (await page.evaluate(() => document.activeElement?.textContent)) === name;
+  for (const key of ['Tab', 'Shift+Tab']) {
+    for (let i = 0; i < 60 && !(await at()); i++) await page.keyboard.press(key);
   }
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), name);
   await page.keyboard.press('Enter');
@@ -58,6 +60,20 @@ describe('state file and history views, dark and by keyboard', () => {
       await page.waitForSelector('.history-count:has-text("entries")');
       await noViolations(page, 'History, dark');
       await closeByKeyboard(page, 'History');
+
+      await openByKeyboard(page, 'Health');
+      await page.waitForFunction(() => [...document.querySelectorAll('tr[data-connection] .health-status')]
+        .every((td) => td.textContent === 'Healthy'));
+      await noViolations(page, 'Health, dark');
+      // Check all from the keyboard: its button is busy while the checks run, and the
+      // dialog still hears Escape afterwards.
+      for (let i = 0; i < 20 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'Check all'; i++) {
+        await page.keyboard.press('Tab');
+      }
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Check all');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => /^\d+ healthy$/.test(document.querySelector('.health-count')?.textContent ?? ''));
+      await closeByKeyboard(page, 'Health');
     } finally {
       await context.close();
     }
