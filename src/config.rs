@@ -168,6 +168,10 @@ pub struct UiOptions {
     /// panel, so without this a credential in it is refused, and with it the panel warns.
     #[serde(default)]
     pub allow_file_credentials: bool,
+    /// Seconds without a key press or a click before an unlocked vault locks again
+    /// (default 900).
+    #[serde(default)]
+    pub vault_lock_after_seconds: Option<u32>,
 }
 
 /// The values `ui.journal` takes.

@@ -49,6 +49,8 @@ pub enum CredentialSource {
     Typed,
     /// Handed over by the embedding page (`switchboard:token`), in memory.
     Host,
+    /// Sealed in this browser's vault; in memory only while the vault is unlocked.
+    Vault,
 }
 
 impl CredentialSource {
@@ -70,6 +72,9 @@ impl CredentialSource {
             }
             CredentialSource::Typed => "Typed here: kept in this tab's memory until a reload",
             CredentialSource::Host => "Handed over by the embedding page: in memory until a reload",
+            CredentialSource::Vault => {
+                "In this browser's vault: sealed, in use while the vault is unlocked"
+            }
         }
     }
 }

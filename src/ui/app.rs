@@ -13,6 +13,7 @@ use super::selection::Selection;
 use super::statefile::StateView;
 use super::store::{LoadState, SavedEvent, Store};
 use super::toast::Toasts;
+use super::vault::VaultState;
 use crate::config::{self, Theme};
 use crate::dialect::Connection;
 use leptos::html;
@@ -74,7 +75,7 @@ pub fn App(
                 timeout_ms=cfg.ui.request_timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS) on_saved=on_saved
                 bulk_concurrency=cfg.ui.bulk_concurrency.unwrap_or(crate::config::DEFAULT_BULK_CONCURRENCY)
                 journal=cfg.ui.journal.clone().unwrap_or_default() saved_events_with_values=cfg.ui.saved_events_with_values
-                credentials_in_file=in_file
+                credentials_in_file=in_file vault_lock_after_seconds=cfg.ui.vault_lock_after_seconds.unwrap_or(900)
                 embed=embed allowed_origins=cfg.ui.allowed_parent_origins /> }.into_any()
         }
     }
@@ -162,6 +163,9 @@ pub fn Panel(
     /// (allowed by `ui.allow_file_credentials`): the panel says they are readable.
     #[prop(optional)]
     credentials_in_file: Vec<String>,
+    /// Seconds without activity before an unlocked vault locks (default 900).
+    #[prop(optional)]
+    vault_lock_after_seconds: Option<u32>,
 ) -> impl IntoView {
     let policy = crate::client::CallPolicy {
         timeout_ms: timeout_ms.unwrap_or(crate::client::DEFAULT_TIMEOUT_MS),
@@ -178,6 +182,11 @@ pub fn Panel(
     });
     store.saved_with_values = saved_events_with_values;
     super::tabs::listen(store);
+    store
+        .vault
+        .lock_after_ms
+        .set_value(f64::from(vault_lock_after_seconds.unwrap_or(900)) * 1000.0);
+    store.vault.probe();
     store.load_all();
     super::dom::mark_once("switchboard:lists");
     if embed && embed::in_frame() {
@@ -271,6 +280,12 @@ pub fn Panel(
                     <p>{format!("{}: their credentials come from the served configuration file (ui.allow_file_credentials is on).", credentials_in_file.join(", "))}</p>
                 </details></aside>
             })}
+            <Show when=move || store.vault.state.get() == VaultState::Locked>
+                <aside class="vault-bar" aria-label="Vault">
+                    <p>"Credentials can be kept in this browser's vault, which is locked."</p>
+                    <button type="button" on:click=move |_| settings_open.set(true)>"Unlock the vault…"</button>
+                </aside>
+            </Show>
             <Toolbar store=store filters=filters search_ref=search_ref shown=shown total=total selection=selection />
             <SelectionBar selection=selection intent=bulk />
             {move || store.reference.with(Option::is_some).then(|| lazy::drift(store, filters))}

@@ -4,9 +4,11 @@
 
 use super::modal::Modal;
 use super::store::Store;
+use super::vault::VaultState;
 use crate::dialect::{Connection, Gateway, GATEWAYS};
 use crate::model::{AuthScheme, CredentialSource};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 /// The Connections dialog.
 #[component]
@@ -26,6 +28,7 @@ pub fn Settings(store: Store, open: RwSignal<bool>) -> impl IntoView {
                 <h2 id="settings-title">"Connections"</h2>
                 <button type="button" class="icon" aria-label="Close" on:click=move |_| open.set(false)>"✕"</button>
             </div>
+            <VaultBox store=store />
             <For each=rows key=|(i, c)| (*i, c.id.clone()) let((i, conn))>
                 <ConnectionRow store=store idx=i conn=conn />
             </For>
@@ -34,6 +37,87 @@ pub fn Settings(store: Store, open: RwSignal<bool>) -> impl IntoView {
                 <button type="button" class="primary" on:click=move |_| open.set(false)>"Done"</button>
             </div>
         </Modal>
+    }
+}
+
+/// The vault: create it, unlock it, lock it, or reset it, as its state allows.
+#[component]
+fn VaultBox(store: Store) -> impl IntoView {
+    let vault = store.vault;
+    let pass = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    // Runs one vault operation; its error is the message, and the passphrases go either way.
+    let run = move |op: &'static str| {
+        let (p, a) = (pass.get_untracked(), again.get_untracked());
+        pass.set(String::new());
+        again.set(String::new());
+        busy.set(true);
+        message.set(None);
+        spawn_local(async move {
+            let result = match op {
+                "create" if p != a => Err("The two passphrases differ.".to_owned()),
+                "create" => vault.create(store, &p).await,
+                _ => vault.unlock(store, &p).await,
+            };
+            let _ = message.try_set(result.err());
+            let _ = busy.try_set(false);
+        });
+    };
+    let reset = move |_| {
+        store.ask(
+            "Erase the vault and every credential in it? This cannot be undone; the credentials must then be entered again.".into(),
+            "Erase the vault",
+            "Keep it",
+            move || {
+                spawn_local(async move {
+                    let _ = message.try_set(vault.reset(store).await.err());
+                });
+            },
+        );
+    };
+    let passphrase = move |label: &'static str, value: RwSignal<String>| {
+        view! {
+            <label>{label}<input type="password" autocomplete="off" prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev)) /></label>
+        }
+    };
+    let body = move || {
+        match vault.state.get() {
+        VaultState::Unknown => view! { <p>"Looking for a vault…"</p> }.into_any(),
+        VaultState::Absent => view! {
+            <p>"No vault in this browser. A vault keeps credentials here, encrypted with a passphrase, so they need not be typed again after a reload."</p>
+            {passphrase("Passphrase", pass)}
+            {passphrase("Passphrase again", again)}
+            <button type="button" disabled=move || busy.get() on:click=move |_| run("create")>"Create vault"</button>
+        }.into_any(),
+        VaultState::Locked => view! {
+            <p>"The vault is locked."</p>
+            {passphrase("Passphrase", pass)}
+            <button type="button" class="primary" disabled=move || busy.get() on:click=move |_| run("unlock")>"Unlock"</button>
+            <button type="button" class="danger" on:click=reset>"Reset vault…"</button>
+        }.into_any(),
+        VaultState::Unlocked => view! {
+            <p>{format!("The vault is unlocked. It locks after {} s without a key press or a click.", (vault.lock_after_ms.get_value() / 1000.0).round())}</p>
+            <button type="button" on:click=move |_| vault.lock(store)>"Lock now"</button>
+            <button type="button" class="danger" on:click=reset>"Reset vault…"</button>
+        }.into_any(),
+        VaultState::Unreadable(why) => view! {
+            <p>{why}</p>
+            <button type="button" class="danger" on:click=reset>"Reset vault…"</button>
+        }.into_any(),
+    }
+    };
+    view! {
+        <fieldset class="conn-row vault">
+            <legend>"Vault"</legend>
+            <form on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                run(if vault.state.get_untracked() == VaultState::Absent { "create" } else { "unlock" });
+            }>{body}</form>
+            <p class="field-error vault-message" role="alert">{move || message.get()}</p>
+        </fieldset>
     }
 }
 
@@ -152,6 +236,7 @@ fn ConnectionRow(store: Store, idx: usize, conn: Connection) -> impl IntoView {
     };
     let forget_name = conn.name.clone();
     let forget_label = format!("Forget credential of {}", conn.name);
+    let keep_label = format!("Keep in vault the credential of {}", conn.name);
     let forget = move |_| {
         store.ask(
             format!("Forget the credential of {forget_name} in this tab? Its calls will be refused until one is entered again."),
@@ -162,6 +247,12 @@ fn ConnectionRow(store: Store, idx: usize, conn: Connection) -> impl IntoView {
                     .connection(idx)
                     .map(|c| c.auth.forgotten())
                     .unwrap_or_default();
+                id.with_value(|id| {
+                    let id = id.clone();
+                    spawn_local(async move {
+                        let _ = store.vault.drop_entry(&id).await;
+                    });
+                });
                 store.set_credential(idx, empty, CredentialSource::Missing);
             },
         );
@@ -184,6 +275,18 @@ fn ConnectionRow(store: Store, idx: usize, conn: Connection) -> impl IntoView {
                 placeholder=if conn.auth.is_set() { "set; type to replace" } else { "not set" } />
             <div class="conn-actions">
                 <button type="button" aria-label=format!("Apply and reload {}", conn.name) on:click=apply>"Apply and reload"</button>
+                <Show when=move || {
+                    store.vault.state.get() == VaultState::Unlocked
+                        && !matches!(source(), CredentialSource::Missing | CredentialSource::Vault)
+                }>
+                    <button type="button" aria-label=keep_label.clone() on:click=move |_| {
+                        spawn_local(async move {
+                            if let Err(e) = store.vault.keep(store, idx).await {
+                                store.toast(super::toast::ToastKind::Error, e);
+                            }
+                        });
+                    }>"Keep in vault"</button>
+                </Show>
                 <Show when=move || source() != CredentialSource::Missing>
                     <button type="button" aria-label=forget_label.clone() on:click=forget.clone()>"Forget credential"</button>
                 </Show>

@@ -116,6 +116,8 @@ pub struct Store {
     turns: StoredValue<KeyedQueue>,
     /// Lists answered since the last frame; applied together, just before it is painted.
     arrived: StoredValue<Vec<Arrival>>,
+    /// The credential vault of this browser.
+    pub vault: super::vault::Vault,
     /// Where each connection's credential came from, by connection id.
     pub sources: RwSignal<BTreeMap<String, CredentialSource>>,
     /// Each connection's health, by connection id.
@@ -170,6 +172,7 @@ impl Store {
             turns: StoredValue::new(KeyedQueue::default()),
             arrived: StoredValue::new(Vec::new()),
             resumes: StoredValue::new(Vec::new()),
+            vault: super::vault::Vault::default(),
             sources: RwSignal::new(sources),
             health: RwSignal::new(BTreeMap::new()),
             checking: RwSignal::new(Vec::new()),

@@ -7,9 +7,11 @@
 //! WebCrypto is reached by name (`Reflect`): web-sys' typed bindings for it are a dozen
 //! features for four calls.
 
-use crate::model::Auth;
+use crate::model::{Auth, CredentialSource};
+use crate::ui::store::Store;
 use crate::vault::{credential_from, credential_text, Record, Sealed, CHECK, ITERATIONS, SALT_LEN};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -229,4 +231,204 @@ async fn write(
     let done = super::idb::done_tx(&tx).await;
     db.close();
     done
+}
+
+/// Where the vault stands in this tab.
+#[derive(Clone, Debug, PartialEq)]
+pub enum VaultState {
+    /// Not looked at yet.
+    Unknown,
+    /// No vault in this browser.
+    Absent,
+    Locked,
+    Unlocked,
+    /// A record is there but cannot be used: the sentence says why.
+    Unreadable(String),
+}
+
+/// The vault as the panel holds it: its state, and while unlocked, the key and the record.
+#[derive(Clone, Copy)]
+pub struct Vault {
+    pub state: RwSignal<VaultState>,
+    opened: StoredValue<Option<(Key, Record)>, LocalStorage>,
+    last_activity: StoredValue<f64>,
+    /// Milliseconds without activity before an unlocked vault locks.
+    pub lock_after_ms: StoredValue<f64>,
+}
+
+impl Default for Vault {
+    fn default() -> Self {
+        Vault {
+            state: RwSignal::new(VaultState::Unknown),
+            opened: StoredValue::new_local(None),
+            last_activity: StoredValue::new(0.0),
+            lock_after_ms: StoredValue::new(900_000.0),
+        }
+    }
+}
+
+fn page_origin() -> String {
+    super::dom::page_origin().unwrap_or_default()
+}
+
+impl Vault {
+    /// Looks for a vault in this browser (at start).
+    pub fn probe(self) {
+        leptos::task::spawn_local(async move {
+            let state = match load().await {
+                Ok(None) => VaultState::Absent,
+                Ok(Some(text)) => match Record::read(&text, &page_origin()) {
+                    Ok(_) => VaultState::Locked,
+                    Err(why) => VaultState::Unreadable(why),
+                },
+                Err(why) => VaultState::Unreadable(why),
+            };
+            let _ = self.state.try_set(state);
+        });
+    }
+
+    /// Makes a new, empty vault and leaves it unlocked.
+    pub async fn create(self, store: Store, passphrase: &str) -> Result<(), String> {
+        if passphrase.chars().count() < 10 {
+            return Err("Use a passphrase of at least 10 characters.".into());
+        }
+        let (record, key) = create(passphrase, &page_origin()).await?;
+        save(&record).await?;
+        self.opened.set_value(Some((key, record)));
+        self.unlocked(store);
+        Ok(())
+    }
+
+    /// Opens the vault with the passphrase and puts its credentials to use.
+    pub async fn unlock(self, store: Store, passphrase: &str) -> Result<(), String> {
+        let text = load().await?.ok_or("There is no vault in this browser.")?;
+        let record = Record::read(&text, &page_origin())?;
+        let key = unlock(&record, passphrase).await?;
+        let opened = credentials(&record, &key).await;
+        self.opened.set_value(Some((key, record)));
+        let mut failed = Vec::new();
+        for (id, auth) in opened {
+            let idx = store
+                .connections
+                .with_untracked(|cs| cs.iter().position(|c| c.id == id));
+            match (idx, auth) {
+                (Some(idx), Ok(auth)) => store.set_credential(idx, auth, CredentialSource::Vault),
+                (Some(_), Err(_)) => failed.push(id),
+                (None, _) => {}
+            }
+        }
+        self.unlocked(store);
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "Unlocked, but these credentials did not open: {}.",
+                failed.join(", ")
+            ))
+        }
+    }
+
+    fn unlocked(self, store: Store) {
+        self.last_activity.set_value(js_sys::Date::now());
+        self.state.set(VaultState::Unlocked);
+        self.watch_idle(store);
+    }
+
+    /// Seals connection `idx`'s credential into the vault.
+    pub async fn keep(self, store: Store, idx: usize) -> Result<(), String> {
+        let conn = store.connection(idx).ok_or("That connection is gone.")?;
+        if !conn.auth.is_set() {
+            return Err("There is no credential to keep: enter it first.".into());
+        }
+        let (key, mut record) = self.opened.get_value().ok_or("Unlock the vault first.")?;
+        keep(&mut record, &key, &conn.id, &conn.auth).await?;
+        save(&record).await?;
+        self.opened.set_value(Some((key, record)));
+        store.sources.update(|s| {
+            s.insert(conn.id, CredentialSource::Vault);
+        });
+        Ok(())
+    }
+
+    /// Takes connection `id`'s credential out of the vault (an unlocked one).
+    pub async fn drop_entry(self, id: &str) -> Result<(), String> {
+        let Some((key, mut record)) = self.opened.get_value() else {
+            return Ok(());
+        };
+        if record.entries.remove(id).is_some() {
+            save(&record).await?;
+        }
+        self.opened.set_value(Some((key, record)));
+        Ok(())
+    }
+
+    /// Locks: the key and every credential that came from the vault leave this tab.
+    pub fn lock(self, store: Store) {
+        self.opened.set_value(None);
+        self.forget_vault_credentials(store);
+        self.state.set(VaultState::Locked);
+    }
+
+    /// Erases the vault (after the admin confirmed) and what came from it.
+    pub async fn reset(self, store: Store) -> Result<(), String> {
+        erase().await?;
+        self.opened.set_value(None);
+        self.forget_vault_credentials(store);
+        store.sources.update(|s| {
+            for source in s.values_mut() {
+                if *source == CredentialSource::Vault {
+                    *source = CredentialSource::Missing;
+                }
+            }
+        });
+        self.state.set(VaultState::Absent);
+        Ok(())
+    }
+
+    fn forget_vault_credentials(self, store: Store) {
+        let ids: Vec<String> = store.sources.with_untracked(|s| {
+            s.iter()
+                .filter(|(_, v)| **v == CredentialSource::Vault)
+                .map(|(k, _)| k.clone())
+                .collect()
+        });
+        store.connections.update(|cs| {
+            for c in cs.iter_mut().filter(|c| ids.contains(&c.id)) {
+                c.auth = c.auth.forgotten();
+            }
+        });
+    }
+
+    /// Locks after the configured time without a key press or a click; the watch ends
+    /// when the vault is locked, whatever locked it.
+    fn watch_idle(self, store: Store) {
+        let seen = move || self.last_activity.set_value(js_sys::Date::now());
+        let keys = window_event_listener(leptos::ev::keydown, move |_| seen());
+        let clicks = window_event_listener(leptos::ev::pointerdown, move |_| seen());
+        type Watch = (
+            leptos::leptos_dom::helpers::IntervalHandle,
+            WindowListenerHandle,
+            WindowListenerHandle,
+        );
+        let watch = StoredValue::new_local(None::<Watch>);
+        let tick = move || {
+            if self.state.get_untracked() != VaultState::Unlocked {
+                if let Some(Some((interval, keys, clicks))) = watch.try_update_value(Option::take) {
+                    interval.clear();
+                    keys.remove();
+                    clicks.remove();
+                }
+                return;
+            }
+            if js_sys::Date::now() - self.last_activity.get_value()
+                >= self.lock_after_ms.get_value()
+            {
+                self.lock(store);
+            }
+        };
+        if let Ok(interval) = set_interval_with_handle(tick, std::time::Duration::from_millis(500))
+        {
+            watch.set_value(Some((interval, keys, clicks)));
+        }
+    }
 }

@@ -32,7 +32,7 @@ export function freePort() {
 }
 
 /** Starts a sandbox serving the built panel (or another `dist`); resolves once it answers. */
-export async function startSandbox({ seed = 'demo', args = [], dist = DIST } = {}) {
+export async function startSandbox({ seed = 'demo', args = [], dist = DIST, env = {} } = {}) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sb-e2e-'));
   const db = join(dir, 'sandbox.db');
@@ -42,6 +42,7 @@ export async function startSandbox({ seed = 'demo', args = [], dist = DIST } = {
   const up = async () => {
     const p = spawn(SANDBOX, ['--addr', `127.0.0.1:${port}`, '--db', db, '--dist', dist, '--seed', seed, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     p.stdout.on('data', (d) => log.push(String(d)));
     p.stderr.on('data', (d) => log.push(String(d)));
