@@ -250,6 +250,8 @@ pub enum VaultState {
 #[derive(Clone, Copy)]
 pub struct Vault {
     pub state: RwSignal<VaultState>,
+    /// While unlocked: the key and the record, in this tab's memory only. (`LocalStorage`
+    /// is Leptos' arena for values that cannot cross threads, not the browser's storage.)
     opened: StoredValue<Option<(Key, Record)>, LocalStorage>,
     last_activity: StoredValue<f64>,
     /// Milliseconds without activity before an unlocked vault locks.
