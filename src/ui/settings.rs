@@ -90,12 +90,12 @@ fn VaultBox(store: Store) -> impl IntoView {
             <p>"No vault in this browser. A vault keeps credentials here, encrypted with a passphrase, so they need not be typed again after a reload."</p>
             {passphrase("Passphrase", pass)}
             {passphrase("Passphrase again", again)}
-            <button type="button" disabled=move || busy.get() on:click=move |_| run("create")>"Create vault"</button>
+            <button type="submit" disabled=move || busy.get()>"Create vault"</button>
         }.into_any(),
         VaultState::Locked => view! {
             <p>"The vault is locked."</p>
             {passphrase("Passphrase", pass)}
-            <button type="button" class="primary" disabled=move || busy.get() on:click=move |_| run("unlock")>"Unlock"</button>
+            <button type="submit" class="primary" disabled=move || busy.get()>"Unlock"</button>
             <button type="button" class="danger" on:click=reset>"Reset vault…"</button>
         }.into_any(),
         VaultState::Unlocked => view! {
@@ -112,6 +112,7 @@ fn VaultBox(store: Store) -> impl IntoView {
     view! {
         <fieldset class="conn-row vault">
             <legend>"Vault"</legend>
+            // Create and Unlock submit the form, so Enter in a passphrase field does too.
             <form on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 run(if vault.state.get_untracked() == VaultState::Absent { "create" } else { "unlock" });

@@ -4,7 +4,7 @@
 // a failed page that Retry continues from; and each connection's health.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CANARY, freePort, launch, leakSurfaces, noViolations, openCard, openPanel, saveAndCapture, startSandbox, staticHost } from './harness.mjs';
+import { CANARY, freePort, launch, leakSurfaces, noViolations, openCard, openPanel, saveAndCapture, startSandbox, staticHost, troubled } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -139,15 +139,7 @@ describe('connection health', () => {
     const closed = await freePort();
     const { page, context } = await openPanel(browser, sandbox.url, {
       waitForCards: false,
-      configure: (cfg) => {
-        cfg.connections.find((c) => c.id === 'barndoor').auth.token = 'wrong-token';
-        const respan = cfg.connections.find((c) => c.id === 'respan');
-        cfg.connections.push(
-          { ...respan, id: 'no-cors', name: 'Respan (no CORS)', base_url: `http://127.0.0.1:${host.port}/respan` },
-          { ...respan, id: 'down', name: 'Respan (closed port)', base_url: `http://127.0.0.1:${closed}/respan` },
-        );
-        return cfg;
-      },
+      configure: (cfg) => troubled(cfg, host.port, closed),
     });
     try {
       // The slow gateway does not hold back the others' cards.

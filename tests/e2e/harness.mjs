@@ -285,3 +285,18 @@ export async function renameRespan(page, sandbox, key, id, name) {
   if (rows[0]?.provider_name !== name) throw new Error(`the database holds ${JSON.stringify(rows)}`);
   return req;
 }
+
+/**
+ * The sandbox's configuration made troubled, for the health view: Barndoor with a wrong
+ * token, and two more Respan connections, one to a host that answers without CORS headers
+ * (`noCorsPort`, a staticHost serving /respan/api/providers/) and one to a closed port.
+ */
+export function troubled(cfg, noCorsPort, closedPort, noCorsName = 'Respan (no CORS)') {
+  cfg.connections.find((c) => c.id === 'barndoor').auth.token = 'wrong-token';
+  const respan = cfg.connections.find((c) => c.id === 'respan');
+  cfg.connections.push(
+    { ...respan, id: 'no-cors', name: noCorsName, base_url: `http://127.0.0.1:${noCorsPort}/respan` },
+    { ...respan, id: 'down', name: 'Respan (closed port)', base_url: `http://127.0.0.1:${closedPort}/respan` },
+  );
+  return cfg;
+}

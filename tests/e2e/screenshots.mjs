@@ -4,7 +4,7 @@
 // Usage: SANDBOX=target/debug/switchboard-sandbox DIST=dist node tests/e2e/screenshots.mjs
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { freePort, launch, openCard, openPanel, staticHost, startSandbox } from './harness.mjs';
+import { freePort, launch, openCard, openPanel, staticHost, startSandbox, troubled } from './harness.mjs';
 
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs');
 const sandbox = await startSandbox({ args: ['--fault-control', '--quiet'] });
@@ -80,15 +80,7 @@ try {
     const { page, context } = await openPanel(browser, sandbox.url, {
       width: 1280,
       height: 700,
-      configure: (cfg) => {
-        cfg.connections.find((c) => c.id === 'barndoor').auth.token = 'wrong-token';
-        const respan = cfg.connections.find((c) => c.id === 'respan');
-        cfg.connections.push(
-          { ...respan, id: 'no-cors', name: 'Respan (staging, no CORS)', base_url: `http://127.0.0.1:${host.port}/respan` },
-          { ...respan, id: 'down', name: 'Respan (closed port)', base_url: `http://127.0.0.1:${closed}/respan` },
-        );
-        return cfg;
-      },
+      configure: (cfg) => troubled(cfg, host.port, closed, 'Respan (staging, no CORS)'),
     });
     await page.waitForFunction(() => document.querySelectorAll('.health-strip .dot.unknown').length === 0, null, { timeout: 30_000 });
     await page.click('.health-strip');

@@ -1,5 +1,6 @@
 // The views added with the state file, the journal and connection health, in the dark theme
-// and by keyboard alone: Export, Import (with its problem list), History, Health. Axe finds nothing; each opens from
+// and by keyboard alone: Export, Import (with its problem list), History, Health, and the
+// vault in the Connections view. Axe finds nothing; each opens from
 // the top bar with Enter, takes focus, closes with Escape and gives focus back.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -74,6 +75,26 @@ describe('state file and history views, dark and by keyboard', () => {
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => /^\d+ healthy$/.test(document.querySelector('.health-count')?.textContent ?? ''));
       await closeByKeyboard(page, 'Health');
+
+      // The vault by keyboard: passphrase twice, Enter creates it; axe in the dark.
+      await openByKeyboard(page, 'Connections');
+      const tabTo = async (test) => {
+        for (let i = 0; i < 30 && !(await page.evaluate(test)); i++) await page.keyboard.press('Tab');
+        assert.ok(await page.evaluate(test));
+      };
+      await tabTo(() => document.activeElement?.closest('label')?.textContent.startsWith('Passphrase') === true);
+      await page.keyboard.type('correct horse battery staple');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('correct horse battery staple');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelector('fieldset.vault')?.textContent.includes('The vault is unlocked'));
+      await noViolations(page, 'Connections with an unlocked vault, dark');
+      await tabTo(() => document.activeElement?.textContent === 'Lock now');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelector('fieldset.vault')?.textContent.includes('The vault is locked'));
+      await closeByKeyboard(page, 'Connections');
+      await page.waitForSelector('.vault-bar');
+      await noViolations(page, 'the locked vault bar, dark');
     } finally {
       await context.close();
     }
