@@ -18,6 +18,20 @@ pub fn active_element(root: &Node) -> Option<Element> {
         .and_then(Document::active_element)
 }
 
+/// True when nothing on the page has focus (it fell back to the body), e.g. because the
+/// focused element was moved or removed.
+pub fn focus_lost() -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    match doc.active_element() {
+        None => true,
+        Some(el) => doc
+            .body()
+            .is_some_and(|b| b.is_same_node(Some(el.as_ref()))),
+    }
+}
+
 /// The first element matching `selector` within `root`.
 pub fn query(root: &Node, selector: &str) -> Option<Element> {
     if let Some(shadow) = root.dyn_ref::<ShadowRoot>() {

@@ -7,6 +7,7 @@ use super::store::{LoadState, Store};
 use leptos::html;
 use leptos::prelude::*;
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 /// Card height in px. The window's arithmetic and the stylesheet both use it: the grid
 /// sets `--sb-card-height`, `--sb-card-gap` and `--sb-card-min` from these constants.
@@ -114,19 +115,33 @@ pub fn Grid(
                 .collect::<Vec<_>>()
         })
     };
+    // What had keyboard focus in the grid. The keyed list reorders by moving nodes, and
+    // the DOM drops focus from a node it moves: when another gateway's cards arrive
+    // around the focused card, focus goes back to it. A click elsewhere forgets it, so
+    // focus is never pulled back from where the user put it.
+    let kept = StoredValue::new_local(None::<web_sys::Element>);
+    let clicked = window_event_listener(leptos::ev::pointerdown, move |_| {
+        kept.set_value(None);
+    });
+    on_cleanup(move || clicked.remove());
     // Screen readers learn how many providers match and where each rendered card stands
     // among them, not only among the few in the window (the ARIA feed pattern).
     Effect::new(move |_| {
         let total = visible.with(Vec::len);
         let start = window().0 * columns();
         let Some(root) = viewport.get() else { return };
+        if let Some(el) = kept.get_value() {
+            if el.is_connected() && super::dom::focus_lost() {
+                let _ = el.unchecked_ref::<web_sys::HtmlElement>().focus();
+            }
+        }
         let Ok(list) = root.query_selector_all(".grid > .card[data-key]") else {
             return;
         };
         for i in 0..list.length() {
             if let Some(el) = list
                 .item(i)
-                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
             {
                 let _ = el.set_attribute("aria-posinset", &(start + i as usize + 1).to_string());
                 let _ = el.set_attribute("aria-setsize", &total.to_string());
@@ -210,7 +225,8 @@ pub fn Grid(
                 }
                 scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()));
             }
-            on:keydown=on_keydown>
+            on:keydown=on_keydown
+            on:focusin=move |ev| kept.set_value(ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()))>
             <Show when=move || !(loading() && store.cards.with(|s| s.is_empty())) fallback=|| view! {
                 <div class="grid" aria-busy="true">
                     {(0..6).map(|_| view! { <div class="card skeleton" aria-hidden="true"></div> }).collect_view()}
@@ -271,7 +287,7 @@ fn window_size() -> (f64, f64) {
 
 /// Keeps `size` at the element's client size for as long as the element lives.
 fn observe_size(el: web_sys::Element, size: RwSignal<(f64, f64)>) {
-    use wasm_bindgen::{closure::Closure, JsCast};
+    use wasm_bindgen::closure::Closure;
     let target = el.clone();
     let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |_| {
         let now = (
@@ -317,7 +333,7 @@ fn move_focus(viewport: NodeRef<html::Div>, step: i64, clamp: bool) -> Option<Op
     let el = u32::try_from(target)
         .ok()
         .and_then(|t| list.item(t))
-        .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(n).ok());
+        .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok());
     Some(el.and_then(|el| {
         let _ = el.focus();
         el.get_attribute("data-key")

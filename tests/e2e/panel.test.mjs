@@ -426,6 +426,27 @@ describe('working in the panel', () => {
     await context.close();
   });
 
+  it('keeps keyboard focus on its card while another gateway\'s cards arrive', async () => {
+    // Every gateway but one answers; the card focused meanwhile must keep focus when the
+    // late gateway's cards are drawn around it (a moved node loses focus in the DOM).
+    let release;
+    const held = new Promise((r) => { release = r; });
+    const { page, context } = await openPanel(browser, sandbox.url, {
+      onPage: (p) => p.route('**/refactor/**', async (route) => { await held; await route.continue(); }),
+    });
+    const cards = page.locator('.card[data-key]');
+    await cards.nth(2).focus();
+    const key = await page.evaluate(() => document.activeElement.dataset.key);
+    assert.ok(key && !key.startsWith('refactor/'));
+    release();
+    await page.locator('.card[data-key^="refactor/"]').first().waitFor();
+    await page.waitForFunction(() => document.querySelector('.grid[aria-busy="false"]'));
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset?.key), key, 'focus stays on the card');
+    await page.keyboard.press('ArrowRight');
+    assert.notEqual(await page.evaluate(() => document.activeElement?.dataset?.key), key, 'and arrows go on from it');
+    await context.close();
+  });
+
   it('filters by gateway and state, and says when nothing matches', async () => {
     const { page, context } = await openPanel(browser, sandbox.url);
     await page.selectOption('.toolbar select >> nth=0', 'respan');
