@@ -7,6 +7,7 @@ pub mod db;
 pub mod faults;
 pub mod http;
 pub mod libredesk;
+pub mod record;
 pub mod refactor;
 pub mod respan;
 
@@ -101,6 +102,8 @@ pub struct Config {
     pub page_size: Option<u32>,
     /// Mounts (`"libredesk"`) whose read calls are turned off: a GET answers 405.
     pub no_reads: Vec<String>,
+    /// Keep every API request and serve them at `/_sandbox/requests` ([`record`]).
+    pub record: bool,
 }
 
 /// Shared state of the running server.
@@ -110,6 +113,8 @@ pub struct AppState {
     pub faults: Mutex<Vec<faults::Fault>>,
     /// The default page size of lists ([`Config::page_size`]).
     pub page_size: Option<u32>,
+    /// The requests kept with [`Config::record`].
+    pub recorded: Mutex<Vec<record::Recorded>>,
 }
 
 /// The shared state handle handlers receive.
@@ -125,7 +130,14 @@ pub fn router(state: Shared, cfg: &Config) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             faults::inject,
-        ))
+        ));
+    // Outside the faults: a request a fault answers (or drops) still reached the server.
+    let api = if cfg.record {
+        api.layer(middleware::from_fn_with_state(state.clone(), record::keep))
+    } else {
+        api
+    };
+    let api = api
         .layer(middleware::from_fn_with_state(
             Arc::new(cfg.no_reads.clone()),
             refuse_reads,
@@ -144,6 +156,12 @@ pub fn router(state: Shared, cfg: &Config) -> Router {
         app = app.route(
             "/_sandbox/faults",
             axum::routing::put(faults::set).delete(faults::clear),
+        );
+    }
+    if cfg.record {
+        app = app.route(
+            "/_sandbox/requests",
+            get(record::list).delete(record::clear),
         );
     }
     if let Some(dist) = &cfg.dist {
@@ -330,6 +348,7 @@ pub async fn serve_on(
         creds: cfg.credentials.clone(),
         faults: Mutex::new(cfg.faults.clone()),
         page_size: cfg.page_size,
+        recorded: Mutex::new(Vec::new()),
     });
     let app = router(state, &cfg);
     axum::serve(listener, app)

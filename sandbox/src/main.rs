@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use switchboard_sandbox::{Config, Credentials, Seed};
 
 const USAGE: &str = "usage: switchboard-sandbox [--addr HOST:PORT] [--db PATH|:memory:] [--dist DIR] [--seed demo|none|N]
-                           [--cors-origin ORIGIN]... [--quiet] [--fault SPEC]... [--fault-control]
+                           [--cors-origin ORIGIN]... [--quiet] [--fault SPEC]... [--fault-control] [--record]
                            [--page-size N] [--no-reads MOUNT]...
 
   --addr         where to listen (default 127.0.0.1:8080)
@@ -16,6 +16,7 @@ const USAGE: &str = "usage: switchboard-sandbox [--addr HOST:PORT] [--db PATH|:m
   --fault        inject a fault: '[METHOD ]PATH_PREFIX=KIND[:ARG]' with KIND one of latency:MS,
                  hang, drop, status:CODE, html:CODE, truncated, huge, slow-body:MS
   --fault-control  accept PUT/DELETE /_sandbox/faults (JSON list of faults) to change them live
+  --record       keep every API request (method, path, headers, body) for GET /_sandbox/requests
   --page-size    answer lists in pages of N unless the request asks otherwise (Respan with
                  count/next/previous/results, Barndoor with items/page/limit/total); either
                  always pages when asked: ?page=P&page_size=N (Respan), ?page=P&limit=N (Barndoor)
@@ -37,6 +38,7 @@ fn parse_args() -> Result<Config, String> {
         fault_control: false,
         page_size: None,
         no_reads: Vec::new(),
+        record: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -61,6 +63,7 @@ fn parse_args() -> Result<Config, String> {
                     .map_err(|e| format!("--fault: {e}"))?,
             ),
             "--fault-control" => cfg.fault_control = true,
+            "--record" => cfg.record = true,
             "--page-size" => {
                 cfg.page_size = Some(
                     value()?

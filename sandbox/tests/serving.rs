@@ -1,6 +1,7 @@
 //! What the sandbox serves beyond the documented calls: lists in pages (Django REST
 //! framework's for Respan, page and limit for Barndoor), a mount with its read calls turned
-//! off, and the panel's files with CORS for the origins the APIs allow.
+//! off, the panel's files with CORS for the origins the APIs allow, and the requests it
+//! received, for browser tests whose driver cannot watch the network.
 
 use reqwest::Client;
 use serde_json::Value;
@@ -165,4 +166,52 @@ async fn the_panel_files_carry_cors_for_the_origins_the_apis_allow() {
     let other = from("https://evil.example").await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
     let _ = std::fs::remove_dir_all(&dist);
+}
+
+#[tokio::test]
+async fn keeps_the_requests_it_received_until_told_to_forget() {
+    let s = common::start(Seed::Demo, ":memory:").await;
+    let http = Client::new();
+    let url = format!("{}/respan/api/providers/3/", s.base);
+    let res = http
+        .patch(&url)
+        .header("Authorization", "Bearer demo-respan-key")
+        .header("Content-Type", "application/json")
+        .body(r#"{"provider_name":"Kept"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    // A preflight is answered by the CORS layer and not kept.
+    let pre = http
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("Origin", "http://localhost:9")
+        .header("Access-Control-Request-Method", "PATCH")
+        .send()
+        .await
+        .unwrap();
+    assert!(pre.status().is_success());
+    let kept: Value = http
+        .get(format!("{}/_sandbox/requests", s.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kept = kept.as_array().unwrap();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0]["method"], "PATCH");
+    assert_eq!(kept[0]["path"], "/respan/api/providers/3/");
+    assert_eq!(kept[0]["headers"]["authorization"], "Bearer demo-respan-key");
+    assert_eq!(kept[0]["headers"]["content-type"], "application/json");
+    assert_eq!(kept[0]["body"], r#"{"provider_name":"Kept"}"#);
+    let gone = http
+        .delete(format!("{}/_sandbox/requests", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status().as_u16(), 204);
+    let (_, after) = get(&http, &format!("{}/_sandbox/requests", s.base), "").await;
+    assert_eq!(after, Value::Array(vec![]));
 }

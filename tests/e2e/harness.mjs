@@ -74,6 +74,15 @@ export async function startSandbox({ seed = 'demo', args = [], dist = DIST, env 
       const r = await fetch(url + '_sandbox/faults', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(list) });
       if (!r.ok) throw new Error(`setting faults failed: ${r.status}`);
     },
+    /** The API requests the sandbox received (needs --record), oldest first; `forget` clears them. */
+    async requests() {
+      const r = await fetch(url + '_sandbox/requests');
+      if (!r.ok) throw new Error(`reading requests failed: ${r.status} (start the sandbox with --record)`);
+      return r.json();
+    },
+    async forget() {
+      await fetch(url + '_sandbox/requests', { method: 'DELETE' });
+    },
     /** Kills the server at once (SIGKILL): requests in flight get no answer. */
     async kill() {
       const exited = new Promise((r) => proc.once('exit', r));
@@ -210,13 +219,22 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'applic
 /**
  * A plain static server (not the sandbox) on a free port. `pages` maps exact paths to
  * functions giving `{ type, body }`; any other path under one of `mounts` is a file of dist/
- * (the mount itself is index.html). `headers()` is added to every answer.
+ * (the mount itself is index.html). `headers(path)` is added to every answer. A POST is
+ * answered 204 and kept in `posts` (CSP reports).
  */
 export async function staticHost({ mounts, pages = {}, headers = () => ({}) }) {
   const port = await freePort();
+  const posts = [];
   const server = createHttpServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const h = headers();
+    const h = headers(path);
+    if (req.method === 'POST') {
+      // Reports (a CSP's report-uri): kept for the test to read.
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      posts.push({ path, type: req.headers['content-type'], body });
+      return res.writeHead(204).end();
+    }
     const page = pages[path];
     if (page) {
       const { type, body } = page();
@@ -233,7 +251,7 @@ export async function staticHost({ mounts, pages = {}, headers = () => ({}) }) {
     }
   });
   await new Promise((r) => server.listen(port, '127.0.0.1', r));
-  return { port, close: () => server.close() };
+  return { port, posts, close: () => server.close() };
 }
 
 /** Every update request the page sends (PUT or PATCH), as method, path, auth and body. */

@@ -32,6 +32,7 @@ pub async fn start_with(seed: Seed, db: &str, adjust: impl FnOnce(&mut Config)) 
         fault_control: true,
         page_size: None,
         no_reads: Vec::new(),
+        record: true,
     };
     adjust(&mut cfg);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -1,0 +1,199 @@
+// The three browser engines admins use, each driven over classic WebDriver by its own
+// driver from a registry (selenium-webdriver as the client): Debian's Chromium with
+// chromedriver, Debian's Firefox ESR with geckodriver (crates.io), and WebKitGTK's
+// MiniBrowser with WebKitWebDriver under a virtual display (it has no headless mode).
+// No tool here downloads a browser or a driver.
+import { spawn, execFileSync } from 'node:child_process';
+import { Builder, By, Key, until } from 'selenium-webdriver';
+import { freePort } from './harness.mjs';
+
+const HEADLESS_CHROMIUM = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync',
+  '--window-size=1280,1200'];
+const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+
+export const ENGINES = {
+  chromium: {
+    label: 'Chromium',
+    version: () => execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim(),
+    driver: (port) => ['/usr/bin/chromedriver', [`--port=${port}`]],
+    caps: { browserName: 'chrome', 'goog:chromeOptions': { binary: '/usr/bin/chromium', args: HEADLESS_CHROMIUM } },
+  },
+  firefox: {
+    label: 'Firefox ESR',
+    version: () => execFileSync('/usr/bin/firefox-esr', ['--version'], { encoding: 'utf8' }).trim(),
+    driver: (port) => [process.env.GECKODRIVER || 'geckodriver', [`--port=${port}`, '--log=error']],
+    caps: {
+      browserName: 'firefox',
+      'moz:firefoxOptions': { binary: '/usr/bin/firefox-esr', args: ['-headless', '-width=1280', '-height=1200'] },
+    },
+  },
+  webkit: {
+    label: 'WebKitGTK',
+    version: () => `WebKitGTK ${execFileSync('dpkg-query', ['-W', '-f=${Version}', 'webkit2gtk-driver'], { encoding: 'utf8' }).trim()}`,
+    // MiniBrowser needs a display: a virtual one per driver, numbered by xvfb-run.
+    driver: (port) => ['xvfb-run', ['-a', '-s', '-screen 0 1400x1300x24', '/usr/bin/WebKitWebDriver', `--port=${port}`]],
+    caps: { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } },
+  },
+};
+
+/** The engines to run, from `ENGINES` (comma-separated ids), all three by default. */
+export function chosenEngines() {
+  const asked = (process.env.ENGINES || 'chromium,firefox,webkit').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const id of asked) if (!ENGINES[id]) throw new Error(`ENGINES: no engine "${id}" (chromium, firefox, webkit)`);
+  return asked;
+}
+
+/**
+ * Starts the engine's driver and one browser session in it; `stop()` ends both. The
+ * driver runs in its own process group so that xvfb-run's display goes with it.
+ */
+export async function startEngine(id) {
+  const engine = ENGINES[id];
+  const port = await freePort();
+  const [cmd, args] = engine.driver(port);
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const errors = [];
+  proc.stderr.on('data', (d) => errors.push(String(d)));
+  const url = `http://127.0.0.1:${port}`;
+  let driver;
+  for (let i = 0; i < 100 && !driver; i++) {
+    try {
+      const r = await fetch(`${url}/status`);
+      if (r.ok) driver = await new Builder().usingServer(url).withCapabilities(engine.caps).build();
+    } catch { /* not up yet */ }
+    if (!driver) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!driver) {
+    try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ }
+    throw new Error(`${engine.label}: the driver did not start (${cmd}): ${errors.join('')}`);
+  }
+  // Tall enough for the demo's 14 cards to be rendered at once (the grid renders a window).
+  await driver.manage().window().setRect({ width: 1280, height: 1200 });
+  return {
+    id,
+    label: engine.label,
+    version: engine.version(),
+    page: new Page(driver),
+    async stop() {
+      await driver.quit().catch(() => {});
+      try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
+    },
+  };
+}
+
+const TIMEOUT = 15000;
+
+/**
+ * What the tests do to a page, in the words of the Playwright suite (waitFor, click, fill,
+ * press), over WebDriver. Selectors are CSS; `within` runs them inside a custom element's
+ * shadow root.
+ */
+export class Page {
+  constructor(driver, within = null) {
+    this.driver = driver;
+    this.within = within;
+  }
+
+  /** The same page, with selectors run inside `host`'s shadow root. */
+  inShadowOf(host) {
+    return new Page(this.driver, host);
+  }
+
+  async goto(url) {
+    await this.driver.get(url);
+  }
+
+  /** Runs `fn` in the page with `args`; the root to query (document or shadow root) is its first argument. */
+  async js(fn, ...args) {
+    return this.driver.executeScript(
+      `const root = arguments[0] ? document.querySelector(arguments[0]).shadowRoot : document;
+       return (${fn}).apply(null, [root, ...Array.from(arguments).slice(1)]);`,
+      this.within, ...args);
+  }
+
+  /** Waits until `check()` is truthy, re-asking every 50 ms; fails with `what` after `timeout`. */
+  async until(what, check, timeout = TIMEOUT) {
+    const end = Date.now() + timeout;
+    for (;;) {
+      const v = await check();
+      if (v) return v;
+      if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** The first element matching `css` (and whose text matches `text`, when given), or null. */
+  async find(css, text = null) {
+    return this.js((root, css, text) => [...root.querySelectorAll(css)]
+      .find((e) => text === null || new RegExp(text).test(e.textContent)) || null, css, text?.source ?? text);
+  }
+
+  async waitFor(css, { text = null, timeout = TIMEOUT } = {}) {
+    return this.until(`${css}${text ? ` with text ${text}` : ''}`, () => this.find(css, text), timeout);
+  }
+
+  async waitGone(css, timeout = TIMEOUT) {
+    await this.until(`${css} to go`, async () => !(await this.find(css)), timeout);
+  }
+
+  async count(css) {
+    return this.js((root, css) => root.querySelectorAll(css).length, css);
+  }
+
+  async text(css) {
+    const el = await this.waitFor(css);
+    return this.js((_, el) => el.textContent, el);
+  }
+
+  async value(css) {
+    const el = await this.waitFor(css);
+    return this.js((_, el) => el.value, el);
+  }
+
+  async disabled(css) {
+    const el = await this.waitFor(css);
+    return this.js((_, el) => el.disabled, el);
+  }
+
+  async click(css, opts) {
+    const el = await this.waitFor(css, opts);
+    await this.driver.wait(until.elementIsVisible(el), TIMEOUT);
+    await el.click();
+  }
+
+  /** Replaces the field's value as a user would: select all, then type. */
+  async fill(css, text) {
+    const el = await this.waitFor(css);
+    await el.click();
+    await el.sendKeys(Key.chord(Key.CONTROL, 'a'), Key.BACK_SPACE);
+    if (text) await el.sendKeys(text);
+  }
+
+  async setChecked(css, on) {
+    const el = await this.waitFor(css);
+    if ((await this.js((_, el) => el.checked, el)) !== on) await el.click();
+  }
+
+  /** Presses keys where focus is: `press(Key.ESCAPE)`, `press(Key.CONTROL, 's')` for a chord. */
+  async press(...keys) {
+    const actions = this.driver.actions();
+    const [last, ...mods] = keys.reverse();
+    for (const m of mods) actions.keyDown(m);
+    actions.sendKeys(last);
+    for (const m of mods.reverse()) actions.keyUp(m);
+    await actions.perform();
+  }
+
+  async focus(css) {
+    const el = await this.waitFor(css);
+    await this.js((_, el) => el.focus(), el);
+  }
+
+  /** The `data-key` of the focused element, inside the shadow root when there is one. */
+  async focusedKey() {
+    return this.js((root) => root.activeElement?.dataset?.key ?? null);
+  }
+}
+
+export { By, Key };
