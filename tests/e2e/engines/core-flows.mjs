@@ -1,4 +1,4 @@
-// The core flows, in any engine (engines.mjs): the first screen, one edit per gateway with
+// The core flows, in any engine (driver.mjs): the first screen, one edit per gateway with
 // the exact request the sandbox received and what its database holds after, validation
 // blocking a save, the canary key absent after a save, the keyboard (open, close, focus
 // return), the dialog's focus trap, the stale warning, two fault-matrix cells, the static
@@ -8,8 +8,8 @@
 // network hooks. Each suite's name starts with the engine's, so a failure names it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CANARY, startSandbox, staticHost } from './harness.mjs';
-import { Key, startEngine } from './engines.mjs';
+import { CANARY, startSandbox, staticHost } from '../harness.mjs';
+import { Key, startEngine } from './driver.mjs';
 
 const BARNDOOR = 'b1a7c3d2-0001-4a00-8000-000000000001';
 const BARNDOOR_TIMEOUTS = 'b1a7c3d2-0004-4a00-8000-000000000004';

@@ -1,5 +1,4 @@
 // The core flows (core-flows.mjs) in WebKitGTK's MiniBrowser, through WebKitWebDriver under Xvfb.
 import { coreFlows } from './core-flows.mjs';
-import { chosenEngines } from './engines.mjs';
 
-if (chosenEngines().includes('webkit')) coreFlows('webkit');
+coreFlows('webkit');

@@ -5,7 +5,7 @@
 // No tool here downloads a browser or a driver.
 import { spawn, execFileSync } from 'node:child_process';
 import { Builder, By, Key, until } from 'selenium-webdriver';
-import { freePort } from './harness.mjs';
+import { freePort } from '../harness.mjs';
 
 const HEADLESS_CHROMIUM = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
   '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync',
@@ -36,13 +36,6 @@ export const ENGINES = {
     caps: { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } },
   },
 };
-
-/** The engines to run, from `ENGINES` (comma-separated ids), all three by default. */
-export function chosenEngines() {
-  const asked = (process.env.ENGINES || 'chromium,firefox,webkit').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const id of asked) if (!ENGINES[id]) throw new Error(`ENGINES: no engine "${id}" (chromium, firefox, webkit)`);
-  return asked;
-}
 
 /**
  * Starts the engine's driver and one browser session in it; `stop()` ends both. The
@@ -116,7 +109,12 @@ export class Page {
   async until(what, check, timeout = TIMEOUT) {
     const end = Date.now() + timeout;
     for (;;) {
-      const v = await check();
+      // An element can go between the script that found it and the reply that carries it
+      // (WebKit then answers "stale element"): that is a "not yet", not a failure.
+      const v = await Promise.resolve().then(check).catch((e) => {
+        if (e.name === 'StaleElementReferenceError' || /stale element/i.test(e.message)) return null;
+        throw e;
+      });
       if (v) return v;
       if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 50));
@@ -134,7 +132,7 @@ export class Page {
   }
 
   async waitGone(css, timeout = TIMEOUT) {
-    await this.until(`${css} to go`, async () => !(await this.find(css)), timeout);
+    await this.until(`${css} to go`, async () => (await this.count(css)) === 0, timeout);
   }
 
   async count(css) {
@@ -159,13 +157,19 @@ export class Page {
   async click(css, opts) {
     const el = await this.waitFor(css, opts);
     await this.driver.wait(until.elementIsVisible(el), TIMEOUT);
-    await el.click();
+    if (this.within) {
+      // WebKitWebDriver's check that nothing covers the element asks the document, which
+      // answers with the shadow host: it calls every click in a shadow root intercepted.
+      // A pointer press at the element's centre is what a user does, in every engine.
+      await this.driver.actions().move({ origin: el }).click().perform();
+    } else {
+      await el.click();
+    }
   }
 
-  /** Replaces the field's value as a user would: select all, then type. */
+  /** Replaces the field's value as a user would: select all, then type (typing focuses it). */
   async fill(css, text) {
     const el = await this.waitFor(css);
-    await el.click();
     await el.sendKeys(Key.chord(Key.CONTROL, 'a'), Key.BACK_SPACE);
     if (text) await el.sendKeys(text);
   }
