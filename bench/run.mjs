@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { freePort, launch, startSandbox } from '../tests/e2e/harness.mjs';
 import { PROBE } from './probe.mjs';
+import { perEngine } from './engines.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'out');
@@ -335,6 +336,34 @@ for n in z.namelist():
   return { page: '/models-and-endpoints/', wheel: version, transfer: t.all, dcl: median(loads) };
 }
 
+/** First card and filter latency in each engine, each on its own pair of sandboxes. */
+async function engines() {
+  const small = await startSandbox({ seed: String(sizes[0]), args: ['--quiet'] });
+  const large = await startSandbox({ seed: String(sizes[1]), args: ['--quiet'] });
+  try {
+    return await perEngine({ small: small.url, large: large.url, loads: LOADS, keystrokes: KEYSTROKES });
+  } finally {
+    await small.stop();
+    await large.stop();
+  }
+}
+
+function engineLines(list) {
+  const lines = [`\nper engine (WebDriver; first card = the panel's switchboard:cards mark at N=${sizes[0]}, median of ${LOADS}; filter at N=${sizes[1]}):`];
+  for (const e of list) {
+    lines.push(e.error
+      ? `  ${e.version}: ${e.error}`
+      : `  ${e.version}: first card ${round(e.firstCard)} ms, filter keystroke → paint ${round(e.filter.median)} / ${round(e.filter.p95)} ms (median / p95 of ${e.filter.keystrokes})`);
+  }
+  return lines.join('\n');
+}
+
+if (process.argv.includes('--engines')) {
+  // Only the per-engine lines: `./x bench --engines`.
+  console.log(engineLines(await engines()));
+  process.exit(0);
+}
+
 const browser = await launch(['--enable-precise-memory-info']);
 if (process.argv.includes('--form')) {
   // Only the form-open times: `./x bench --form`.
@@ -382,6 +411,7 @@ for (const n of sizes) {
 results.bulk = await bulkRun(browser);
 results.peer = await peer(browser).catch((e) => ({ error: String(e) }));
 await browser.close();
+results.engines = await engines();
 writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2));
 
 const [small, large] = sizes.map((n) => results.sizes[n]);
@@ -420,4 +450,5 @@ if (results.peer.transfer) {
 } else {
   console.log(`peer: ${results.peer.error}`);
 }
+console.log(engineLines(results.engines));
 console.log(`\nwritten: ${join(out, 'results.json')}`);

@@ -1,7 +1,7 @@
 // The three browser engines admins use, each driven over classic WebDriver by its own
 // driver from a registry (selenium-webdriver as the client): Debian's Chromium with
 // chromedriver, Debian's Firefox ESR with geckodriver (crates.io), and WebKitGTK's
-// MiniBrowser with WebKitWebDriver under a virtual display (it has no headless mode).
+// MiniBrowser with WebKitWebDriver on a virtual display (Xvfb; it has no headless mode).
 // No tool here downloads a browser or a driver.
 import { spawn, execFileSync } from 'node:child_process';
 import { Builder, By, Key, until } from 'selenium-webdriver';
@@ -31,46 +31,90 @@ export const ENGINES = {
   webkit: {
     label: 'WebKitGTK',
     version: () => `WebKitGTK ${execFileSync('dpkg-query', ['-W', '-f=${Version}', 'webkit2gtk-driver'], { encoding: 'utf8' }).trim()}`,
-    // MiniBrowser needs a display: a virtual one per driver, numbered by xvfb-run.
-    driver: (port) => ['xvfb-run', ['-a', '-s', '-screen 0 1400x1300x24', '/usr/bin/WebKitWebDriver', `--port=${port}`]],
+    // MiniBrowser has no headless mode: it gets a virtual display.
+    display: true,
+    driver: (port) => ['/usr/bin/WebKitWebDriver', [`--port=${port}`]],
     caps: { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } },
   },
 };
 
 /**
- * Starts the engine's driver and one browser session in it; `stop()` ends both. The
- * driver runs in its own process group so that xvfb-run's display goes with it.
+ * A virtual display of its own: Xvfb picks a free number and tells it (-displayfd), so
+ * drivers started side by side never race for one (xvfb-run -a does).
+ */
+async function startDisplay() {
+  const x = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1400x1300x24', '-nolisten', 'tcp'],
+    { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  const number = await new Promise((resolve, reject) => {
+    let got = '';
+    x.stdio[3].on('data', (d) => {
+      got += d;
+      if (got.includes('\n')) resolve(got.trim());
+    });
+    x.on('error', reject);
+    x.on('exit', (code) => reject(new Error(`Xvfb exited (${code}) before giving a display`)));
+    setTimeout(() => reject(new Error('Xvfb gave no display within 10 s')), 10000);
+  });
+  return { display: `:${number}`, stop: () => x.kill('SIGTERM') };
+}
+
+/** `promise`, or a failure saying `what` took longer than `ms`. */
+function within(ms, what, promise) {
+  let timer;
+  return Promise.race([
+    Promise.resolve(promise).finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms); }),
+  ]);
+}
+
+/**
+ * Starts the engine's driver (on a display of its own for WebKit) and one browser session
+ * in it; `stop()` ends them all.
  */
 export async function startEngine(id) {
   const engine = ENGINES[id];
+  const screen = engine.display ? await startDisplay() : null;
   const port = await freePort();
   const [cmd, args] = engine.driver(port);
-  const proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const env = screen ? { ...process.env, DISPLAY: screen.display } : process.env;
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
   const errors = [];
   proc.stderr.on('data', (d) => errors.push(String(d)));
+  let gone = false;
+  proc.on('error', (e) => { errors.push(String(e)); gone = true; });
+  proc.on('exit', () => { gone = true; });
+  const stopAll = () => {
+    proc.kill('SIGTERM');
+    screen?.stop();
+  };
+  // A test process that ends early (a failed hook, a timeout) takes its browser along.
+  process.once('exit', stopAll);
   const url = `http://127.0.0.1:${port}`;
+  let up = false;
+  for (let i = 0; i < 100 && !up && !gone; i++) {
+    up = await fetch(`${url}/status`).then((r) => r.ok, () => false);
+    if (!up) await new Promise((r) => setTimeout(r, 100));
+  }
   let driver;
-  for (let i = 0; i < 100 && !driver; i++) {
-    try {
-      const r = await fetch(`${url}/status`);
-      if (r.ok) driver = await new Builder().usingServer(url).withCapabilities(engine.caps).build();
-    } catch { /* not up yet */ }
-    if (!driver) await new Promise((r) => setTimeout(r, 100));
+  try {
+    if (!up) throw new Error('it did not answer');
+    driver = await within(60000, 'starting a session',
+      new Builder().usingServer(url).withCapabilities(engine.caps).build());
+    // Tall enough for the demo's 14 cards to be rendered at once (the grid renders a window).
+    await driver.manage().window().setRect({ width: 1280, height: 1200 });
+  } catch (e) {
+    await driver?.quit().catch(() => {});
+    stopAll();
+    throw new Error(`${engine.label}: ${e.message} (${cmd}): ${errors.join('')}`);
   }
-  if (!driver) {
-    try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ }
-    throw new Error(`${engine.label}: the driver did not start (${cmd}): ${errors.join('')}`);
-  }
-  // Tall enough for the demo's 14 cards to be rendered at once (the grid renders a window).
-  await driver.manage().window().setRect({ width: 1280, height: 1200 });
   return {
     id,
     label: engine.label,
     version: engine.version(),
     page: new Page(driver),
     async stop() {
-      await driver.quit().catch(() => {});
-      try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
+      await within(20000, 'ending the session', driver.quit()).catch(() => {});
+      stopAll();
     },
   };
 }

@@ -1,4 +1,4 @@
-// The core flows (core-flows.mjs) in WebKitGTK's MiniBrowser, through WebKitWebDriver under Xvfb.
+// The core flows (core-flows.mjs) in WebKitGTK's MiniBrowser, through WebKitWebDriver on Xvfb.
 import { coreFlows } from './core-flows.mjs';
 
 coreFlows('webkit');
