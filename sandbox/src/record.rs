@@ -71,7 +71,8 @@ pub async fn keep(State(state): State<crate::Shared>, req: Request, next: Next) 
         }
         kept.push(entry);
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// `GET /_sandbox/requests`: what was kept, oldest first.

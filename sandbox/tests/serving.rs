@@ -203,7 +203,10 @@ async fn keeps_the_requests_it_received_until_told_to_forget() {
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(kept[0]["method"], "PATCH");
     assert_eq!(kept[0]["path"], "/respan/api/providers/3/");
-    assert_eq!(kept[0]["headers"]["authorization"], "Bearer demo-respan-key");
+    assert_eq!(
+        kept[0]["headers"]["authorization"],
+        "Bearer demo-respan-key"
+    );
     assert_eq!(kept[0]["headers"]["content-type"], "application/json");
     assert_eq!(kept[0]["body"], r#"{"provider_name":"Kept"}"#);
     let gone = http
