@@ -12,6 +12,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { freePort, launch, startSandbox } from '../tests/e2e/harness.mjs';
 import { PROBE } from './probe.mjs';
 import { perEngine } from './engines.mjs';
+import { curveSvg } from './curve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'out');
@@ -21,6 +22,11 @@ const KEYSTROKES = 50;
 const SAVES = 30;
 const quick = process.argv.includes('--quick');
 const sizes = quick ? [100, 1000] : [100, 10000];
+// The cost curve: providers per gateway, lists paged by 1,000 (Barndoor and Respan; re-factor
+// has at most 7 and Libredesk 1), fewer loads per point than the table.
+const CURVE = quick ? [1000, 10000] : [1000, 10000, 50000, 100000];
+const CURVE_LOADS = 5;
+const PAGE = 1000;
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
 const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]; };
@@ -42,10 +48,10 @@ async function pageLoad(browser, url) {
 
 // Page loads of several pages, interleaved (and the order flipped every round) so that a
 // slow stretch of this noisy machine hits them alike.
-async function pageLoadTimes(browser, urls) {
+async function pageLoadTimes(browser, urls, loads = LOADS) {
   const names = Object.keys(urls);
   const runs = Object.fromEntries(names.map((n) => [n, { first: [], screen: [] }]));
-  for (let i = 0; i < LOADS; i++) {
+  for (let i = 0; i < loads; i++) {
     for (const n of i % 2 ? [...names].reverse() : names) {
       const p = await pageLoad(browser, urls[n]);
       runs[n].first.push(p.firstCard);
@@ -336,6 +342,51 @@ for n in z.namelist():
   return { page: '/models-and-endpoints/', wheel: version, transfer: t.all, dcl: median(loads) };
 }
 
+/**
+ * The cost curve: at each N of CURVE, Switchboard and the floor on the same paged data:
+ * first card and first screen (median of CURVE_LOADS), filter median and p95, long tasks
+ * while scrolling, memory. Writes docs/cost-curve.svg.
+ */
+async function costCurve(browser, stamp) {
+  const points = [];
+  for (const n of CURVE) {
+    const seeded = Date.now();
+    const sb = await startSandbox({ seed: String(n), args: ['--quiet', '--page-size', String(PAGE)] });
+    const floor = await startSandbox({ args: ['--db', sb.db, '--dist', join(here, 'floor'), '--quiet', '--page-size', String(PAGE)] });
+    const seedMs = Date.now() - seeded;
+    const cards = sb.query('SELECT (SELECT count(*) FROM barndoor_providers) + (SELECT count(*) FROM respan_providers) AS n')[0].n;
+    const loads = await pageLoadTimes(browser, { switchboard: sb.url, floor: floor.url }, CURVE_LOADS);
+    const point = { n, cards, seedMs };
+    for (const [side, url] of [['switchboard', sb.url], ['floor', floor.url]]) {
+      const f = await filterLatency(browser, url);
+      const sc = await scrolling(browser, url);
+      const m = await memory(browser, url);
+      point[side] = {
+        firstCard: loads[side].firstCard, firstScreen: loads[side].firstScreen,
+        filterMedian: f.median, filterP95: f.p95, scrollLongTasks: sc.longTasks, scrollLongest: sc.longest, memoryMB: m.totalMB,
+      };
+    }
+    points.push(point);
+    console.error(`curve: N=${n} per gateway done`);
+    await floor.stop();
+    await sb.stop();
+  }
+  const svg = join(here, '..', 'docs', 'cost-curve.svg');
+  writeFileSync(svg, curveSvg(points, stamp));
+  return { points, svg };
+}
+
+function curveLines(curve) {
+  const lines = [`\ncost curve (lists paged by ${PAGE}; first card and screen median of ${CURVE_LOADS}; Switchboard / floor):`,
+    '| providers per gateway (cards) | first card | whole first screen | filter median / p95 | scroll long tasks (longest) | memory |', '|---|---|---|---|---|---|'];
+  for (const p of curve.points) {
+    const S = p.switchboard, F = p.floor;
+    lines.push(`| ${p.n.toLocaleString('en')} (${p.cards.toLocaleString('en')}) | ${round(S.firstCard)} / ${round(F.firstCard)} ms | ${round(S.firstScreen)} / ${round(F.firstScreen)} ms | ${round(S.filterMedian)} / ${round(S.filterP95)} ms; ${round(F.filterMedian)} / ${round(F.filterP95)} ms | ${S.scrollLongTasks} (${round(S.scrollLongest)} ms) / ${F.scrollLongTasks} (${round(F.scrollLongest)} ms) | ${S.memoryMB} / ${F.memoryMB} MB |`);
+  }
+  lines.push(`written: ${curve.svg}`);
+  return lines.join('\n');
+}
+
 /** First card and filter latency in each engine, each on its own pair of sandboxes. */
 async function engines() {
   const small = await startSandbox({ seed: String(sizes[0]), args: ['--quiet'] });
@@ -383,6 +434,14 @@ if (process.argv.includes('--bulk')) {
   process.exit(0);
 }
 const results = { date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0].model}, ${round(totalmem() / 2 ** 30, 0)} GiB`, sizes: {} };
+if (process.argv.includes('--curve')) {
+  // Only the cost curve: `./x bench --curve`.
+  const curve = await costCurve(browser, results);
+  await browser.close();
+  writeFileSync(join(out, 'curve.json'), JSON.stringify(curve.points, null, 2));
+  console.log(curveLines(curve));
+  process.exit(0);
+}
 for (const n of sizes) {
   const sb = await startSandbox({ seed: String(n), args: ['--quiet'] });
   const floor = await startSandbox({ args: ['--db', sb.db, '--dist', join(here, 'floor'), '--quiet'] });
@@ -410,6 +469,7 @@ for (const n of sizes) {
 }
 results.bulk = await bulkRun(browser);
 results.peer = await peer(browser).catch((e) => ({ error: String(e) }));
+results.curve = await costCurve(browser, results);
 await browser.close();
 results.engines = await engines();
 writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2));
@@ -450,5 +510,6 @@ if (results.peer.transfer) {
 } else {
   console.log(`peer: ${results.peer.error}`);
 }
+console.log(curveLines(results.curve));
 console.log(engineLines(results.engines));
 console.log(`\nwritten: ${join(out, 'results.json')}`);

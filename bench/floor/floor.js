@@ -56,14 +56,32 @@ function filter() {
 search.addEventListener('input', filter);
 viewport.addEventListener('scroll', render);
 
+// The next page of a paged list (a sandbox run with --page-size): Respan's DRF `next`
+// link, Barndoor's page and limit under its total; null when this was the last.
+function nextPage(url, body) {
+  if (typeof body.next === 'string') return body.next;
+  if (Array.isArray(body.items) && body.page * body.limit < body.total) {
+    const u = new URL(url, location.href);
+    u.searchParams.set('page', body.page + 1);
+    u.searchParams.set('limit', body.limit);
+    return u.href;
+  }
+  return null;
+}
+
 const cfg = await (await fetch('switchboard.json')).json();
 await Promise.all(cfg.connections.map(async (conn) => {
   const headers = {};
   const a = auth(conn.auth || {});
   if (a) headers.Authorization = a;
-  const r = await fetch(conn.base_url.replace(/\/$/, '') + PATHS[conn.dialect], { headers });
-  cards = cards.concat(toCards(conn, await r.json()));
-  filter();
-  if (!performance.getEntriesByName('switchboard:cards').length) performance.mark('switchboard:cards');
+  let url = conn.base_url.replace(/\/$/, '') + PATHS[conn.dialect];
+  // Drawn after the first page and after the last: the least a paged page can do.
+  for (let page = 1; url; page++) {
+    const body = await (await fetch(url, { headers })).json();
+    cards = cards.concat(toCards(conn, body.items ? body.items : body));
+    url = nextPage(url, body);
+    if (page === 1 || !url) filter();
+    if (!performance.getEntriesByName('switchboard:cards').length) performance.mark('switchboard:cards');
+  }
 }));
 performance.mark('switchboard:loaded');

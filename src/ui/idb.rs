@@ -7,7 +7,9 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbRequest};
 
 /// Opens database `name` (version 1), creating its object store `store` the first time;
-/// `auto_increment` gives the store generated keys.
+/// `auto_increment` gives the store generated keys. The connection closes itself when
+/// another page deletes or upgrades the database: holding it open would leave that page
+/// waiting (WebKit also holds the next page load of this tab behind it).
 pub async fn open(
     name: &str,
     store: &'static str,
@@ -32,10 +34,16 @@ pub async fn open(
         }
     });
     open.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
-    done(open.unchecked_ref::<IdbRequest>())
+    let db: IdbDatabase = done(open.unchecked_ref::<IdbRequest>())
         .await?
         .dyn_into()
-        .map_err(|_| "IndexedDB answered with something else.".to_owned())
+        .map_err(|_| "IndexedDB answered with something else.".to_owned())?;
+    let closing = db.clone();
+    let step_aside = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| closing.close());
+    db.set_onversionchange(Some(step_aside.as_ref().unchecked_ref()));
+    // Lives as long as the connection: dropped with it, never called after.
+    step_aside.forget();
+    Ok(db)
 }
 
 /// The result of an IndexedDB request, once it succeeds.

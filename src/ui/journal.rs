@@ -132,6 +132,17 @@ impl Journal {
             return Ok(db);
         }
         let db = super::idb::open(DB, STORE, true).await?;
+        // The connection closes itself when another page deletes or upgrades the
+        // database (idb::open); the next write then opens a new one.
+        let cache = self.db;
+        let forget = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+            if let Some(Some(db)) = cache.try_get_value() {
+                db.close();
+            }
+            cache.try_set_value(None);
+        });
+        db.set_onversionchange(Some(forget.as_ref().unchecked_ref()));
+        forget.forget();
         self.db.try_set_value(Some(db.clone()));
         Ok(db)
     }

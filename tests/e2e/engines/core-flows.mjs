@@ -38,14 +38,12 @@ export function coreFlows(id) {
     ui: { allow_file_credentials: true },
   });
 
-  /** A fresh panel: storage from earlier tests cleared, then loaded until the first card. */
+  /**
+   * The panel in a new browser session, as a new visitor sees it: nothing kept from
+   * earlier tests (no drafts, no journal), like Playwright's new context per test.
+   */
   async function open(url = sandbox.url) {
-    await page.goto(url);
-    await page.js(async () => {
-      localStorage.clear();
-      sessionStorage.clear();
-      for (const { name } of (await indexedDB.databases?.()) || []) indexedDB.deleteDatabase(name);
-    });
+    page = await engine.fresh();
     await page.goto(url);
     await page.waitFor('.card[data-key]');
     await page.waitFor('.grid[aria-busy="false"]');
@@ -100,7 +98,7 @@ export function coreFlows(id) {
     assert.equal(surfaces.panicked, '', 'the panel panicked');
   }
 
-  describe(`${id}: core flows`, () => {
+  describe(`${id}: core flows`, { timeout: 240000 }, () => {
     before(async () => {
       sandbox = await startSandbox({ args: ['--record', '--fault-control', '--quiet'] });
       api = sandbox.url.replace(/\/$/, '');
@@ -346,6 +344,7 @@ export function coreFlows(id) {
     });
 
     it('runs as a custom element in a page with hostile CSS, and saves from inside its shadow root', async () => {
+      page = await engine.fresh();
       await page.goto(`http://127.0.0.1:${host.port}/host/element.html`);
       const panel = page.inShadowOf('switchboard-panel');
       await panel.waitFor('.card[data-key="rs/1"]');

@@ -43,7 +43,9 @@ export const ENGINES = {
  * drivers started side by side never race for one (xvfb-run -a does).
  */
 async function startDisplay() {
-  const x = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1400x1300x24', '-nolisten', 'tcp'],
+  // -noreset: a server resets when its last client leaves, and the next browser, started
+  // in that moment, cannot open the display.
+  const x = spawn('Xvfb', ['-displayfd', '3', '-noreset', '-screen', '0', '1400x1300x24', '-nolisten', 'tcp'],
     { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
   const number = await new Promise((resolve, reject) => {
     let got = '';
@@ -69,7 +71,7 @@ function within(ms, what, promise) {
 
 /**
  * Starts the engine's driver (on a display of its own for WebKit) and one browser session
- * in it; `stop()` ends them all.
+ * in it; `fresh()` replaces the session with a new one, `stop()` ends them all.
  */
 export async function startEngine(id) {
   const engine = ENGINES[id];
@@ -83,6 +85,8 @@ export async function startEngine(id) {
   let gone = false;
   proc.on('error', (e) => { errors.push(String(e)); gone = true; });
   proc.on('exit', () => { gone = true; });
+  // A page that never finishes loading fails its test in 30 s, not WebDriver's 300.
+  const caps = { ...engine.caps, timeouts: { pageLoad: 30000, script: 30000, implicit: 0 } };
   const stopAll = () => {
     proc.kill('SIGTERM');
     screen?.stop();
@@ -95,25 +99,43 @@ export async function startEngine(id) {
     up = await fetch(`${url}/status`).then((r) => r.ok, () => false);
     if (!up) await new Promise((r) => setTimeout(r, 100));
   }
-  let driver;
+  let driver = null;
+  const fail = (e) => new Error(`${engine.label}: ${e.message} (${cmd}): ${errors.join('')}`);
+  /** Ends the session there is and starts a new one: a fresh profile, nothing kept. */
+  async function fresh() {
+    if (driver) await within(20000, 'ending the session', driver.quit()).catch(() => {});
+    driver = null;
+    const d = await within(60000, 'starting a session',
+      new Builder().usingServer(url).withCapabilities(caps).build());
+    driver = d;
+    // Tall enough for the demo's 14 cards to be rendered at once (the grid renders a window).
+    await d.manage().window().setRect({ width: 1280, height: 1200 });
+    return new Page(d);
+  }
   try {
     if (!up) throw new Error('it did not answer');
-    driver = await within(60000, 'starting a session',
-      new Builder().usingServer(url).withCapabilities(engine.caps).build());
-    // Tall enough for the demo's 14 cards to be rendered at once (the grid renders a window).
-    await driver.manage().window().setRect({ width: 1280, height: 1200 });
+    await fresh();
   } catch (e) {
     await driver?.quit().catch(() => {});
     stopAll();
-    throw new Error(`${engine.label}: ${e.message} (${cmd}): ${errors.join('')}`);
+    throw fail(e);
   }
   return {
     id,
     label: engine.label,
     version: engine.version(),
-    page: new Page(driver),
+    /** The page of the current session. */
+    get page() { return new Page(driver); },
+    /** A new session (ending the current one), for a test that must start from nothing. */
+    async fresh() {
+      try {
+        return await fresh();
+      } catch (e) {
+        throw fail(e);
+      }
+    },
     async stop() {
-      await within(20000, 'ending the session', driver.quit()).catch(() => {});
+      if (driver) await within(20000, 'ending the session', driver.quit()).catch(() => {});
       stopAll();
     },
   };
