@@ -51,6 +51,7 @@ fn start(credentials: Credentials, faults: Vec<Fault>) -> Sandbox {
         fault_control: false,
         page_size: None,
         no_reads: Vec::new(),
+        record: false,
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     runtime.spawn(switchboard_sandbox::serve_on(listener, cfg, async move {
