@@ -5,6 +5,7 @@
 // Chromium table measures; filter latency is measured in the page (key down to the frame
 // after it), as in run.mjs. Chromium stays the reference for the targets.
 import { startEngine } from '../tests/e2e/engines/driver.mjs';
+import { FILTER_PROBE, FILTER_WORDS } from './probe.mjs';
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
 const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]; };
@@ -23,15 +24,9 @@ async function firstCard(page, url, loads) {
 async function filter(page, url, keystrokes) {
   await page.goto(url);
   await page.until('every list', () => page.js(() => performance.getEntriesByName('switchboard:loaded').length > 0), 60000);
-  await page.js(() => {
-    window.__lat = [];
-    document.querySelector('input[type=search]').addEventListener('keydown', () => {
-      const t0 = performance.now();
-      requestAnimationFrame(() => setTimeout(() => window.__lat.push(performance.now() - t0), 0));
-    }, true);
-  });
+  await page.js(FILTER_PROBE);
   const search = await page.waitFor('input[type=search]');
-  const words = ['provider 01', 'mistral', 'anthropic 9'];
+  const words = FILTER_WORDS;
   let typed = 0;
   while (typed < keystrokes) {
     for (const w of words) {

@@ -16,3 +16,16 @@ export const PROBE = () => {
   const poll = () => { check(); if (!window.__probe.screenSeen) requestAnimationFrame(poll); };
   requestAnimationFrame(poll);
 };
+
+// Run in the page once it is loaded: from each key pressed in the search box to the frame
+// after it, in ms, into `window.__lat`. Used by Playwright (run.mjs) and WebDriver (engines.mjs).
+export const FILTER_PROBE = () => {
+  window.__lat = [];
+  document.querySelector('input[type=search]').addEventListener('keydown', () => {
+    const t0 = performance.now();
+    requestAnimationFrame(() => setTimeout(() => window.__lat.push(performance.now() - t0), 0));
+  }, true);
+};
+
+// The words both benchmarks type into the search box.
+export const FILTER_WORDS = ['provider 01', 'mistral', 'anthropic 9'];

@@ -10,7 +10,7 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { freePort, launch, startSandbox } from '../tests/e2e/harness.mjs';
-import { PROBE } from './probe.mjs';
+import { FILTER_PROBE, FILTER_WORDS, PROBE } from './probe.mjs';
 import { perEngine } from './engines.mjs';
 import { curveSvg } from './curve.mjs';
 
@@ -97,15 +97,9 @@ async function filterLatency(browser, url) {
   await page.goto(url);
   await page.waitForFunction(() => performance.getEntriesByName('switchboard:loaded').length, null, { timeout: 60000 });
   await page.waitForSelector('.card[data-key]');
-  await page.evaluate(() => {
-    window.__lat = [];
-    document.querySelector('input[type=search]').addEventListener('keydown', () => {
-      const t0 = performance.now();
-      requestAnimationFrame(() => setTimeout(() => window.__lat.push(performance.now() - t0), 0));
-    }, true);
-  });
+  await page.evaluate(FILTER_PROBE);
   await page.focus('input[type=search]');
-  const words = ['provider 01', 'mistral', 'anthropic 9'];
+  const words = FILTER_WORDS;
   let typed = 0;
   for (const w of words.concat(words)) {
     for (const ch of w) { if (typed++ < KEYSTROKES) await page.keyboard.press(ch === ' ' ? 'Space' : ch, { delay: 0 }); await page.waitForTimeout(40); }
