@@ -168,35 +168,55 @@ export async function saveAndCapture(page, method) {
   return { req, res };
 }
 
-/** Everything a secret could leak into: DOM, input values, web storage, URL, console. */
-export async function leakSurfaces(page, consoleLines) {
-  const inPage = await page.evaluate(async () => {
-    const storage = (s) => Object.keys(s).map((k) => k + '=' + s.getItem(k)).join('\n');
-    // Every IndexedDB database, every store, every record (the journal lives there).
-    let idb = '';
-    if (indexedDB.databases) {
-      const dbs = await indexedDB.databases();
-      idb = JSON.stringify(dbs);
-      for (const { name } of dbs) {
-        const db = await new Promise((ok, no) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = no; });
-        for (const store of db.objectStoreNames) {
-          const all = await new Promise((ok, no) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); r.onerror = no; });
-          idb += `\n${name}/${store}: ${JSON.stringify(all)}`;
-        }
-        db.close();
+/**
+ * Run in the page: the text of everything a secret could leak into there: DOM, input
+ * values, web storage, every IndexedDB record, the URL (and whether the panel panicked).
+ * Shared by Playwright (`leakSurfaces`) and WebDriver (the core flows in every engine).
+ */
+export const LEAK_PROBE = async () => {
+  const storage = (s) => Object.keys(s).map((k) => k + '=' + s.getItem(k)).join('\n');
+  // Every IndexedDB database, every store, every record (the journal lives there).
+  let idb = '';
+  if (indexedDB.databases) {
+    const dbs = await indexedDB.databases();
+    idb = JSON.stringify(dbs);
+    for (const { name } of dbs) {
+      const db = await new Promise((ok, no) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = no; });
+      for (const store of db.objectStoreNames) {
+        const all = await new Promise((ok, no) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); r.onerror = no; });
+        idb += `\n${name}/${store}: ${JSON.stringify(all)}`;
       }
+      db.close();
     }
-    return {
-      dom: document.documentElement.outerHTML,
-      values: [...document.querySelectorAll('input, textarea')].map((i) => i.value).join('\n'),
-      local: storage(localStorage),
-      session: storage(sessionStorage),
-      idb,
-      url: location.href,
-      panicked: document.body.getAttribute('data-panicked'),
-    };
-  });
+  }
+  return {
+    dom: document.documentElement.outerHTML,
+    values: [...document.querySelectorAll('input, textarea')].map((i) => i.value).join('\n'),
+    local: storage(localStorage),
+    session: storage(sessionStorage),
+    idb,
+    url: location.href,
+    panicked: document.body.getAttribute('data-panicked'),
+  };
+};
+
+/** Everything a secret could leak into: LEAK_PROBE's surfaces, and the console. */
+export async function leakSurfaces(page, consoleLines) {
+  const inPage = await page.evaluate(LEAK_PROBE);
   return { ...inPage, console: consoleLines.join('\n') };
+}
+
+/**
+ * The four demo connections of the sandbox at `api` (its origin), as a served
+ * switchboard.json lists them for a panel on another origin.
+ */
+export function fourGateways(api) {
+  return [
+    { id: 'rf', name: 're-factor', dialect: 'refactor', base_url: `${api}/refactor`, auth: { scheme: 'bearer', token: 'demo-refactor-token' } },
+    { id: 'ld', name: 'Libredesk', dialect: 'libredesk', base_url: `${api}/libredesk`, auth: { scheme: 'token', key: 'demo-libredesk-key', secret: 'demo-libredesk-secret' } },
+    { id: 'bd', name: 'Barndoor', dialect: 'barndoor', base_url: `${api}/barndoor`, auth: { scheme: 'bearer', token: 'demo-barndoor-jwt' } },
+    { id: 'rs', name: 'Respan', dialect: 'respan', base_url: `${api}/respan`, auth: { scheme: 'bearer', token: 'demo-respan-key' } },
+  ];
 }
 
 const AXE = join(dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js');

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { freePort, launch, openWatched, renameRespan, startSandbox, staticHost } from './harness.mjs';
+import { fourGateways, freePort, launch, openWatched, renameRespan, startSandbox, staticHost } from './harness.mjs';
 
 let sandbox;
 let browser;
@@ -32,15 +32,7 @@ function corsConfig() {
 }
 
 function panelConfig() {
-  return {
-    connections: [
-      { id: 'rf', name: 're-factor', dialect: 'refactor', base_url: `${api}/refactor`, auth: { scheme: 'bearer', token: 'demo-refactor-token' } },
-      { id: 'ld', name: 'Libredesk', dialect: 'libredesk', base_url: `${api}/libredesk`, auth: { scheme: 'token', key: 'demo-libredesk-key', secret: 'demo-libredesk-secret' } },
-      { id: 'bd', name: 'Barndoor', dialect: 'barndoor', base_url: `${api}/barndoor`, auth: { scheme: 'bearer', token: 'demo-barndoor-jwt' } },
-      { id: 'rs', name: 'Respan', dialect: 'respan', base_url: `${api}/respan`, auth: { scheme: 'bearer', token: 'demo-respan-key' } },
-    ],
-    ui: { allow_file_credentials: true },
-  };
+  return { connections: fourGateways(api), ui: { allow_file_credentials: true } };
 }
 
 before(async () => {

@@ -8,7 +8,7 @@
 // network hooks. Each suite's name starts with the engine's, so a failure names it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CANARY, startSandbox, staticHost } from '../harness.mjs';
+import { CANARY, fourGateways, LEAK_PROBE, startSandbox, staticHost } from '../harness.mjs';
 import { Key, startEngine } from './driver.mjs';
 
 const BARNDOOR = 'b1a7c3d2-0001-4a00-8000-000000000001';
@@ -28,15 +28,7 @@ export function coreFlows(id) {
   let api;
 
   const csp = (report) => `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ${api}; img-src 'self' data:; frame-ancestors 'self'; report-uri ${report}`;
-  const hostConfig = () => ({
-    connections: [
-      { id: 'rf', name: 're-factor', dialect: 'refactor', base_url: `${api}/refactor`, auth: { scheme: 'bearer', token: 'demo-refactor-token' } },
-      { id: 'ld', name: 'Libredesk', dialect: 'libredesk', base_url: `${api}/libredesk`, auth: { scheme: 'token', key: 'demo-libredesk-key', secret: 'demo-libredesk-secret' } },
-      { id: 'bd', name: 'Barndoor', dialect: 'barndoor', base_url: `${api}/barndoor`, auth: { scheme: 'bearer', token: 'demo-barndoor-jwt' } },
-      { id: 'rs', name: 'Respan', dialect: 'respan', base_url: `${api}/respan`, auth: { scheme: 'bearer', token: 'demo-respan-key' } },
-    ],
-    ui: { allow_file_credentials: true },
-  });
+  const hostConfig = () => ({ connections: fourGateways(api), ui: { allow_file_credentials: true } });
 
   /**
    * The panel in a new browser session, as a new visitor sees it: nothing kept from
@@ -73,29 +65,9 @@ export function coreFlows(id) {
 
   /** Where a secret could leak after a save: markup, input values, storage, IndexedDB, URL. */
   async function assertNoCanary() {
-    const surfaces = await page.js(async () => {
-      let idb = '';
-      for (const { name } of (await indexedDB.databases?.()) || []) {
-        const db = await new Promise((ok, no) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = no; });
-        for (const store of db.objectStoreNames) {
-          const all = await new Promise((ok, no) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); r.onerror = no; });
-          idb += `${name}/${store}: ${JSON.stringify(all)}\n`;
-        }
-        db.close();
-      }
-      const storage = (s) => Object.keys(s).map((k) => `${k}=${s.getItem(k)}`).join('\n');
-      return {
-        dom: document.documentElement.outerHTML,
-        values: [...document.querySelectorAll('input, textarea')].map((i) => i.value).join('\n'),
-        local: storage(localStorage),
-        session: storage(sessionStorage),
-        idb,
-        url: location.href,
-        panicked: document.body.getAttribute('data-panicked') ?? '',
-      };
-    });
+    const { panicked, ...surfaces } = await page.js(LEAK_PROBE);
     for (const [where, text] of Object.entries(surfaces)) assert.ok(!text.includes(CANARY), `canary in ${where}`);
-    assert.equal(surfaces.panicked, '', 'the panel panicked');
+    assert.equal(panicked, null, 'the panel panicked');
   }
 
   describe(`${id}: core flows`, { timeout: 240000 }, () => {
