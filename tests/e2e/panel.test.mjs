@@ -342,6 +342,46 @@ describe('working in the panel', () => {
     await context.close();
   });
 
+  it('closes its IndexedDB connection when another page deletes the database, and reopens it for the next save', async () => {
+    const { page, context } = await openPanel(browser, sandbox.url);
+    const rename = async (name) => {
+      await openCard(page, 'respan/2');
+      await page.fill('#field-provider_name', name);
+      await saveAndCapture(page, 'PATCH');
+      await page.waitForSelector(`.card[data-key="respan/2"]:has-text("${name}")`);
+    };
+    // The journal's entries in this browser, or null while there are none.
+    const journaled = () => page.waitForFunction(async () => {
+      if (!(await indexedDB.databases()).some((d) => d.name === 'switchboard')) return null;
+      return new Promise((resolve) => {
+        const open = indexedDB.open('switchboard');
+        open.onsuccess = () => {
+          const db = open.result;
+          try {
+            const all = db.transaction('journal').objectStore('journal').getAll();
+            all.onsuccess = () => { db.close(); resolve(all.result.length || null); };
+            all.onerror = () => { db.close(); resolve(null); };
+          } catch { db.close(); resolve(null); }
+        };
+        open.onerror = () => resolve(null);
+      });
+    }).then((h) => h.jsonValue());
+    await rename('journal opened');
+    assert.equal(await journaled(), 1);
+    // What another tab (or a newer version of the panel) does: delete the journal's
+    // database. A connection left open would keep this "blocked" until the panel closes.
+    const outcome = await page.evaluate(() => new Promise((resolve) => {
+      const r = indexedDB.deleteDatabase('switchboard');
+      r.onsuccess = () => resolve('deleted');
+      r.onblocked = () => resolve('blocked');
+      r.onerror = () => resolve('error');
+    }));
+    assert.equal(outcome, 'deleted');
+    await rename('journal reopened');
+    assert.equal(await journaled(), 1, 'the next save is journaled in a new database');
+    await context.close();
+  });
+
   it('asks in its own dialog before discarding unsaved changes, and returns focus', async () => {
     const { page, context } = await openPanel(browser, sandbox.url);
     const native = [];
