@@ -131,8 +131,13 @@ pub fn Grid(
         let start = window().0 * columns();
         let Some(root) = viewport.get() else { return };
         if let Some(el) = kept.get_value() {
-            if el.is_connected() && super::dom::focus_lost() {
-                let _ = el.unchecked_ref::<web_sys::HtmlElement>().focus();
+            if let (true, Some(el)) = (
+                super::dom::focus_lost(),
+                el.dyn_ref::<web_sys::HtmlElement>(),
+            ) {
+                if el.is_connected() {
+                    let _ = el.focus();
+                }
             }
         }
         let Ok(list) = root.query_selector_all(".grid > .card[data-key]") else {
