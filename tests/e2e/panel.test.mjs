@@ -350,22 +350,31 @@ describe('working in the panel', () => {
       await saveAndCapture(page, 'PATCH');
       await page.waitForSelector(`.card[data-key="respan/2"]:has-text("${name}")`);
     };
-    // The journal's entries in this browser, or null while there are none.
-    const journaled = () => page.waitForFunction(async () => {
-      if (!(await indexedDB.databases()).some((d) => d.name === 'switchboard')) return null;
+    // How many entries the journal holds in this browser (0 without its database).
+    const entries = () => page.evaluate(async () => {
+      if (!(await indexedDB.databases()).some((d) => d.name === 'switchboard')) return 0;
       return new Promise((resolve) => {
         const open = indexedDB.open('switchboard');
         open.onsuccess = () => {
           const db = open.result;
           try {
             const all = db.transaction('journal').objectStore('journal').getAll();
-            all.onsuccess = () => { db.close(); resolve(all.result.length || null); };
-            all.onerror = () => { db.close(); resolve(null); };
-          } catch { db.close(); resolve(null); }
+            all.onsuccess = () => { db.close(); resolve(all.result.length); };
+            all.onerror = () => { db.close(); resolve(0); };
+          } catch { db.close(); resolve(0); }
         };
-        open.onerror = () => resolve(null);
+        open.onerror = () => resolve(0);
       });
-    }).then((h) => h.jsonValue());
+    });
+    // The journal is written after the card shows the save: wait for its first entry.
+    const journaled = async () => {
+      for (const started = Date.now(); Date.now() - started < 10_000;) {
+        const n = await entries();
+        if (n > 0) return n;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return 0;
+    };
     await rename('journal opened');
     assert.equal(await journaled(), 1);
     // What another tab (or a newer version of the panel) does: delete the journal's
