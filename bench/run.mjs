@@ -13,6 +13,7 @@ import { freePort, launch, startSandbox } from '../tests/e2e/harness.mjs';
 import { FILTER_PROBE, FILTER_WORDS, PROBE } from './probe.mjs';
 import { perEngine } from './engines.mjs';
 import { curveSvg } from './curve.mjs';
+import { peerLive, peerLiveLine } from './peer-live.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'out');
@@ -410,6 +411,16 @@ if (process.argv.includes('--engines')) {
 }
 
 const browser = await launch(['--enable-precise-memory-info']);
+if (process.argv.includes('--peer')) {
+  // Only the live peer: `./x bench --peer`.
+  const sb = await startSandbox({ seed: '100', args: ['--quiet'] });
+  const first = median((await pageLoadTimes(browser, { switchboard: sb.url }, 5)).switchboard.runs.first);
+  await sb.stop();
+  const live = await peerLive(browser, transfer).catch((e) => ({ error: String(e) }));
+  await browser.close();
+  console.log(peerLiveLine(live, first));
+  process.exit(0);
+}
 if (process.argv.includes('--form')) {
   // Only the form-open times: `./x bench --form`.
   const sb = await startSandbox({ seed: '100', args: ['--quiet'] });
@@ -463,6 +474,7 @@ for (const n of sizes) {
 }
 results.bulk = await bulkRun(browser);
 results.peer = await peer(browser).catch((e) => ({ error: String(e) }));
+results.peerLive = await peerLive(browser, transfer).catch((e) => ({ error: String(e) }));
 results.curve = await costCurve(browser, results);
 await browser.close();
 results.engines = await engines();
@@ -504,6 +516,7 @@ if (results.peer.transfer) {
 } else {
   console.log(`peer: ${results.peer.error}`);
 }
+console.log(peerLiveLine(results.peerLive, S.load.firstCard));
 console.log(curveLines(results.curve));
 console.log(engineLines(results.engines));
 console.log(`\nwritten: ${join(out, 'results.json')}`);

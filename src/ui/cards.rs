@@ -101,6 +101,9 @@ impl Card {
 pub struct CardSet {
     cards: Vec<Card>,
     index: FxHashMap<Arc<str>, usize>,
+    /// Changes whenever cards move, go, or change here; not when cards are only added at
+    /// the end (a later page), so an order of the set before can be extended.
+    shape: u64,
 }
 
 impl CardSet {
@@ -117,6 +120,11 @@ impl CardSet {
     /// True when there is no card.
     pub fn is_empty(&self) -> bool {
         self.cards.is_empty()
+    }
+
+    /// See the field: equal before and after means only cards were added at the end.
+    pub fn shape(&self) -> u64 {
+        self.shape
     }
 
     /// The card at a position of [`CardSet::all`].
@@ -145,7 +153,7 @@ impl CardSet {
             .map(|(conn, fresh)| {
                 let fresh = fresh
                     .into_iter()
-                    .map(|card| self.keep_cell(conn, card))
+                    .map(|card| self.keep_cell(conn, card).0)
                     .collect();
                 (conn, fresh)
             })
@@ -156,13 +164,17 @@ impl CardSet {
             self.cards.extend(fresh);
         }
         self.reindex();
+        self.shape += 1;
     }
 
     /// Adds the cards of one more page of connection `conn`'s list: a key already here
     /// takes the new provider in its cell; the others are added at the end.
     pub fn extend_connection(&mut self, conn: usize, more: Vec<Card>) {
         for card in more {
-            let kept = self.keep_cell(conn, card);
+            let (kept, changed) = self.keep_cell(conn, card);
+            if changed {
+                self.shape += 1;
+            }
             if !self.index.contains_key(&kept.key) {
                 self.index.insert(kept.key.clone(), self.cards.len());
                 self.cards.push(kept);
@@ -170,16 +182,18 @@ impl CardSet {
         }
     }
 
-    /// The cell already shown for `card`'s key, given `card`'s provider; else `card`.
-    fn keep_cell(&self, conn: usize, card: Card) -> Card {
+    /// The cell already shown for `card`'s key, given `card`'s provider, and whether that
+    /// changed it; else `card`.
+    fn keep_cell(&self, conn: usize, card: Card) -> (Card, bool) {
         let Some(kept) = self.get(&card.key).filter(|old| old.conn == conn) else {
-            return card;
+            return (card, false);
         };
         let next = card.listed.get_untracked();
-        if kept.listed.with_untracked(|l| *l != next) {
+        let changed = kept.listed.with_untracked(|l| *l != next);
+        if changed {
             kept.listed.set(next);
         }
-        kept.clone()
+        (kept.clone(), changed)
     }
 
     /// Drops connection `conn` and its cards; later connections move down by one.
@@ -191,6 +205,7 @@ impl CardSet {
             }
         }
         self.reindex();
+        self.shape += 1;
     }
 
     fn reindex(&mut self) {

@@ -118,7 +118,6 @@ struct Pass<'a> {
     vendor: Option<String>,
     state: StateFilter,
     gateways: &'a [Gateway],
-    sort: SortKey,
     /// Only cards that differ from this state file.
     drift: Option<Arc<Desired>>,
 }
@@ -139,18 +138,6 @@ impl Pass<'_> {
                 StateFilter::Disabled => l.provider.enabled == Some(false),
             }
     }
-
-    /// The sort key, borrowed from text computed once per card change.
-    fn key<'l>(&self, conn: usize, l: &'l Listed) -> (&'l str, &'l str) {
-        match self.sort {
-            SortKey::Name => (l.sort_name(), ""),
-            SortKey::Gateway => (
-                self.gateways.get(conn).map_or("", |g| g.label()),
-                l.sort_name(),
-            ),
-            SortKey::Kind => (l.provider.kind.as_str(), l.sort_name()),
-        }
-    }
 }
 
 /// The gateways of the connections, by connection index.
@@ -162,12 +149,141 @@ fn gateways(store: Store) -> Memo<Vec<Gateway>> {
     })
 }
 
-/// Positions (in the card set) of the cards that pass the filters, in display order. It
-/// runs per keystroke, per list arrival and per provider change, never per status change.
-pub fn visible_cards(store: Store, filters: Filters) -> Memo<Vec<usize>> {
-    let gateways = gateways(store);
+/// Every card's position in the card set, in display order; `generation` changes with
+/// every recomputation, so a result derived from an older order is never reused.
+#[derive(Clone, PartialEq)]
+struct Order {
+    generation: u64,
+    positions: Arc<[usize]>,
+}
+
+/// The cards sorted, without filtering: it runs when cards arrive, a provider changes or
+/// the sort changes, never per keystroke, so a keystroke sorts nothing. When cards were
+/// only added at the end (a later page of a listing), only they are sorted and merged into
+/// the order before: a 200-page listing would otherwise sort everything 200 times.
+fn sorted_cards(
+    store: Store,
+    gateways: Memo<Vec<Gateway>>,
+    sort: RwSignal<SortKey>,
+) -> Memo<Order> {
+    // The last order and what it was made from: the set's shape and length, the sort and
+    // the gateways (a sort by gateway reads their labels).
+    let last = StoredValue::new(None::<(u64, usize, SortKey, Vec<Gateway>, Order)>);
     Memo::new(move |_| {
         store.contents.track();
+        let gws = gateways.get();
+        let sort = sort.get();
+        let before = last.with_value(|l| l.clone());
+        let order = store.cards.with(|set| {
+            // One read of each card's cell, held while sorting: comparisons touch no signal.
+            let cells: Vec<_> = set
+                .all()
+                .iter()
+                .map(|c| c.listed.read_untracked())
+                .collect();
+            let cmp =
+                |a: &usize, b: &usize| match (set.at(*a), set.at(*b), cells.get(*a), cells.get(*b))
+                {
+                    (Some(ca), Some(cb), Some(la), Some(lb)) => {
+                        sort_key(sort, &gws, ca.conn, la).cmp(&sort_key(sort, &gws, cb.conn, lb))
+                    }
+                    _ => std::cmp::Ordering::Equal,
+                };
+            let generation = before.as_ref().map_or(0, |b| b.4.generation) + 1;
+            let positions = match before {
+                Some((shape, len, was, from, order))
+                    if shape == set.shape() && was == sort && from == gws && len < set.len() =>
+                {
+                    let mut added: Vec<usize> = (len..set.len()).collect();
+                    added.sort_by(cmp);
+                    merge(&order.positions, &added, cmp)
+                }
+                _ => {
+                    let mut all: Vec<usize> = (0..set.len()).collect();
+                    all.sort_by(cmp);
+                    all
+                }
+            };
+            let order = Order {
+                generation,
+                positions: positions.into(),
+            };
+            last.set_value(Some((
+                set.shape(),
+                set.len(),
+                sort,
+                gws.clone(),
+                order.clone(),
+            )));
+            order
+        });
+        order
+    })
+}
+
+/// Two sorted runs as one, `a`'s first among equals (as a stable sort of both would).
+fn merge(
+    a: &[usize],
+    b: &[usize],
+    cmp: impl Fn(&usize, &usize) -> std::cmp::Ordering,
+) -> Vec<usize> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        if cmp(y, x) == std::cmp::Ordering::Less {
+            out.push(*y);
+            j += 1;
+        } else {
+            out.push(*x);
+            i += 1;
+        }
+    }
+    out.extend_from_slice(a.get(i..).unwrap_or_default());
+    out.extend_from_slice(b.get(j..).unwrap_or_default());
+    out
+}
+
+/// The sort key, borrowed from text computed once per card change.
+fn sort_key<'l>(
+    sort: SortKey,
+    gateways: &[Gateway],
+    conn: usize,
+    l: &'l Listed,
+) -> (&'l str, &'l str) {
+    match sort {
+        SortKey::Name => (l.sort_name(), ""),
+        SortKey::Gateway => (gateways.get(conn).map_or("", |g| g.label()), l.sort_name()),
+        SortKey::Kind => (l.provider.kind.as_str(), l.sort_name()),
+    }
+}
+
+/// The last pass: what it was given and what it kept.
+struct LastPass {
+    generation: u64,
+    needle: String,
+    rest: Rest,
+    kept: Vec<usize>,
+}
+
+/// Everything a pass filters by except the search text.
+#[derive(PartialEq)]
+struct Rest {
+    gateway: Option<&'static str>,
+    vendor: Option<String>,
+    state: StateFilter,
+    drift: Option<usize>,
+}
+
+/// Positions (in the card set) of the cards that pass the filters, in display order. It
+/// runs per keystroke, per list arrival and per provider change, never per status change.
+/// A keystroke that only extends the search text filters what the last one kept: every
+/// card that contains the longer text contains the shorter one.
+pub fn visible_cards(store: Store, filters: Filters) -> Memo<Vec<usize>> {
+    let gateways = gateways(store);
+    let order = sorted_cards(store, gateways, filters.sort);
+    let last = StoredValue::new(None::<LastPass>);
+    Memo::new(move |_| {
+        let order = order.get();
         let gws = gateways.get();
         let pass = Pass {
             needle: filters.search.get().trim().to_lowercase(),
@@ -175,27 +291,44 @@ pub fn visible_cards(store: Store, filters: Filters) -> Memo<Vec<usize>> {
             vendor: filters.vendor.get(),
             state: filters.state.get(),
             gateways: &gws,
-            sort: filters.sort.get(),
             drift: filters
                 .drift_only
                 .get()
                 .then(|| store.reference.get())
                 .flatten(),
         };
-        store.cards.with(|set| {
-            // One read of each card's cell, held while sorting: a keystroke allocates no
-            // text, and comparisons touch no signal.
-            let mut kept: Vec<_> = set
-                .all()
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (i, c, c.listed.read_untracked()))
-                .filter(|(_, c, l)| pass.keeps(&c.key, c.conn, l))
-                .map(|(i, c, l)| (i, c.conn, l))
-                .collect();
-            kept.sort_by(|a, b| pass.key(a.1, &a.2).cmp(&pass.key(b.1, &b.2)));
-            kept.into_iter().map(|(i, _, _)| i).collect()
-        })
+        let rest = Rest {
+            gateway: pass.gateway,
+            vendor: pass.vendor.clone(),
+            state: pass.state,
+            drift: pass.drift.as_ref().map(|d| Arc::as_ptr(d) as usize),
+        };
+        let narrowed = last.with_value(|l| {
+            l.as_ref()
+                .filter(|l| {
+                    l.generation == order.generation
+                        && l.rest == rest
+                        && pass.needle.contains(l.needle.as_str())
+                })
+                .map(|l| l.kept.clone())
+        });
+        let from = narrowed.unwrap_or_else(|| order.positions.to_vec());
+        let kept: Vec<usize> = store.cards.with_untracked(|set| {
+            let all = set.all();
+            from.into_iter()
+                .filter(|&i| {
+                    all.get(i)
+                        .is_some_and(|c| pass.keeps(&c.key, c.conn, &c.listed.read_untracked()))
+                })
+                .collect()
+        });
+        last.set_value(Some(LastPass {
+            generation: order.generation,
+            needle: pass.needle.clone(),
+            rest,
+            kept: kept.clone(),
+        }));
+        kept
     })
 }
 
@@ -317,5 +450,29 @@ fn ChoiceSelect<C: Choice + Send + Sync>(
                 {C::ALL.iter().map(|c| view! { <option value=c.value()>{c.text()}</option> }).collect_view()}
             </select>
         </label>
+    }
+}
+
+// proptest is a host dev-dependency: the wasm build of the tests leaves this out.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::merge;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A later page merged into the order before is the order a full sort gives: the
+        /// keys here are small so that ties (and their order) are common.
+        #[test]
+        fn merging_a_page_is_sorting_everything(keys in prop::collection::vec(0u8..8, 0..60), split in 0usize..60) {
+            let split = split.min(keys.len());
+            let cmp = |a: &usize, b: &usize| keys[*a].cmp(&keys[*b]);
+            let mut before: Vec<usize> = (0..split).collect();
+            before.sort_by(cmp);
+            let mut added: Vec<usize> = (split..keys.len()).collect();
+            added.sort_by(cmp);
+            let mut all: Vec<usize> = (0..keys.len()).collect();
+            all.sort_by(cmp);
+            prop_assert_eq!(merge(&before, &added, cmp), all);
+        }
     }
 }
