@@ -114,6 +114,13 @@ describe('paged lists', () => {
       const [{ n }] = sandbox.query('SELECT (SELECT COUNT(*) FROM refactor_providers) + (SELECT COUNT(*) FROM libredesk_ai) + (SELECT COUNT(*) FROM barndoor_providers) + (SELECT COUNT(*) FROM respan_providers) AS n');
       assert.ok(n > 50_000);
       await page.waitForFunction((n) => document.querySelector('.count')?.textContent.endsWith(` of ${n}`), n);
+      // Each page was sorted on its own and merged into the order before: the first screen
+      // is the start of the whole list sorted by name.
+      const names = await page.$$eval('.card[data-key] .card-name', (els) => els.map((e) => e.textContent.toLowerCase()));
+      const respan = sandbox.query('SELECT provider_name AS name FROM respan_providers').map((r) => r.name.toLowerCase());
+      assert.ok(names.length >= 6, `a screenful of cards: ${names.length}`);
+      assert.deepEqual(names, [...names].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)), 'in name order');
+      assert.ok(respan.every((r) => r >= names[0]), 'nothing sorts before the first card shown');
     } finally {
       await sandbox.faults([]);
       await context.close();

@@ -448,6 +448,47 @@ describe('working in the panel', () => {
     await context.close();
   });
 
+  it('narrows the search keystroke by keystroke, and still finds a provider that changed between two keystrokes', async () => {
+    const { page: a, context } = await openPanel(browser, sandbox.url);
+    const b = await context.newPage();
+    await b.goto(sandbox.url);
+    await b.waitForSelector('.card[data-key]');
+    const shown = (p) => p.evaluate(() => [...document.querySelectorAll('.card[data-key]')].map((c) => c.dataset.key));
+    const [{ provider_name: was }] = sandbox.query('SELECT provider_name FROM respan_providers WHERE id = 3');
+    try {
+      await a.bringToFront();
+      await a.focus('input[type=search]');
+      // Each keystroke filters only what the one before kept; the result is what a search
+      // typed in one go finds, in the same order.
+      await a.keyboard.type('open', { delay: 30 });
+      await a.waitForFunction(() => document.querySelector('input[type=search]').value === 'open');
+      const typed = await shown(a);
+      await a.fill('input[type=search]', '');
+      await a.fill('input[type=search]', 'open');
+      await a.waitForFunction((n) => document.querySelectorAll('.card[data-key]').length === n, typed.length);
+      assert.deepEqual(await shown(a), typed);
+      assert.ok(typed.length >= 3, `several providers match "open": ${typed}`);
+      // A search that finds nothing yet; another tab renames a provider so that it matches.
+      await a.fill('input[type=search]', 'quokka');
+      await a.waitForSelector('.card[data-key]', { state: 'detached' });
+      await b.bringToFront();
+      await openCard(b, 'respan/3');
+      await b.fill('#field-provider_name', 'Quokka relay');
+      await saveAndCapture(b, 'PATCH');
+      await a.bringToFront();
+      await a.waitForSelector('.card[data-key="respan/3"]');
+      // The next keystroke narrows from what the change brought in, not from before it.
+      await a.focus('input[type=search]');
+      await a.keyboard.type(' rel', { delay: 30 });
+      await a.waitForFunction(() => document.querySelector('input[type=search]').value === 'quokka rel');
+      assert.deepEqual(await shown(a), ['respan/3']);
+      assert.match(await a.textContent('.count'), /^1 of \d+$/);
+    } finally {
+      await context.close();
+      sandbox.exec(`UPDATE respan_providers SET provider_name = '${was.replace(/'/g, "''")}' WHERE id = 3`);
+    }
+  });
+
   it('is usable from the keyboard: / to search, arrows between cards, e to edit, Ctrl+S to save, Esc to close', async () => {
     const { page, context } = await openPanel(browser, sandbox.url);
     await page.keyboard.press('/');
