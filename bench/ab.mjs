@@ -1,9 +1,10 @@
 // A/B of two builds: first card and first screen of two dist folders against one sandbox
-// (same data), loads interleaved, median of 9 each. For telling whether a change made the
+// (same data), loads interleaved, median of 9 each; then filter latency (the benchmark's
+// 50 keystrokes, three rounds per build, interleaved), median and p95 of all keystrokes. For telling whether a change made the
 // first load slower on this noisy machine, where runs minutes apart differ by 30 %.
 // Usage: SANDBOX=target/release/switchboard-sandbox DIST=dist node bench/ab.mjs DIST_A DIST_B [N]
 import { launch, startSandbox } from '../tests/e2e/harness.mjs';
-import { PROBE } from './probe.mjs';
+import { FILTER_PROBE, PROBE, typeFilterWords } from './probe.mjs';
 const [a, b, n = '10000'] = process.argv.slice(2);
 const median = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[Math.floor((s.length - 1) / 2)]; };
 const sa = await startSandbox({ seed: n, args: ['--quiet'], dist: a });
@@ -22,6 +23,22 @@ for (let i = 0; i < 9; i++) {
     await ctx.close();
   }
 }
+const lat = { a: [], b: [] };
+for (let i = 0; i < 3; i++) {
+  for (const [k, url] of i % 2 ? [['b', sb.url], ['a', sa.url]] : [['a', sa.url], ['b', sb.url]]) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = await ctx.newPage();
+    await p.goto(url);
+    await p.waitForFunction(() => performance.getEntriesByName('switchboard:loaded').length, null, { timeout: 60000 });
+    await p.waitForSelector('.card[data-key]');
+    await p.evaluate(FILTER_PROBE);
+    await p.focus('input[type=search]');
+    lat[k].push(...await typeFilterWords(p, 50));
+    await ctx.close();
+  }
+}
+const p95 = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]; };
 console.log(`N=${n} A (${a}): first card ${median(res.a.c).toFixed(1)} ms, first screen ${median(res.a.s).toFixed(1)} ms`);
 console.log(`N=${n} B (${b}): first card ${median(res.b.c).toFixed(1)} ms, first screen ${median(res.b.s).toFixed(1)} ms`);
+for (const k of ['a', 'b']) console.log(`N=${n} ${k.toUpperCase()}: filter keystroke → paint ${median(lat[k]).toFixed(1)} / ${p95(lat[k]).toFixed(1)} ms (median / p95 of ${lat[k].length})`);
 await browser.close(); await sb.stop(); await sa.stop();

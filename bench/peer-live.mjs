@@ -23,6 +23,19 @@ function install() {
 
 const version = () => execFileSync(join(BIN, 'python'), ['-c', 'import importlib.metadata as m; print(m.version("litellm"))']).toString().trim();
 
+// A call to the proxy, tried again for a few seconds: uvicorn says it is up a moment
+// before every route answers. A failure names the call.
+async function call(what, url, init) {
+  for (let i = 0; ; i++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      if (i >= 10) throw new Error(`${what}: ${e.cause?.code || e.message}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 /** Starts the proxy with `n` models; resolves once it answers, with its URL and master key. */
 async function start(n) {
   const port = await freePort();
@@ -59,7 +72,7 @@ export async function peerLive(browser, transfer, n = 100) {
   try {
     result.startMs = p.startMs;
     const t0 = performance.now();
-    const list = await fetch(`${p.url}/v1/models`, { headers: { Authorization: `Bearer ${p.key}` } });
+    const list = await call('GET /v1/models', `${p.url}/v1/models`, { headers: { Authorization: `Bearer ${p.key}` } });
     const body = await list.json();
     result.apiModelsMs = performance.now() - t0;
     result.apiModels = Array.isArray(body.data) ? body.data.length : 0;
@@ -67,7 +80,7 @@ export async function peerLive(browser, transfer, n = 100) {
     const login = await transfer(browser, `${p.url}/ui/`, 'load');
     result.loginPage = { transfer: login.all, dcl: login.dcl };
     // The UI's own login call: username "admin", the master key as password.
-    const answer = await fetch(`${p.url}/v2/login`, {
+    const answer = await call('POST /v2/login', `${p.url}/v2/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ username: 'admin', password: p.key }),

@@ -29,3 +29,16 @@ export const FILTER_PROBE = () => {
 
 // The words both benchmarks type into the search box.
 export const FILTER_WORDS = ['provider 01', 'mistral', 'anthropic 9'];
+
+// Types the words into the focused search box and erases each, `keystrokes` presses in all,
+// 40 ms apart; the latencies land in `window.__lat` (FILTER_PROBE).
+export async function typeFilterWords(page, keystrokes) {
+  let typed = 0;
+  for (const w of FILTER_WORDS.concat(FILTER_WORDS)) {
+    for (const ch of w) { if (typed++ < keystrokes) await page.keyboard.press(ch === ' ' ? 'Space' : ch, { delay: 0 }); await page.waitForTimeout(40); }
+    for (let i = 0; i < w.length && typed < keystrokes; i++, typed++) { await page.keyboard.press('Backspace'); await page.waitForTimeout(40); }
+    if (typed >= keystrokes) break;
+  }
+  await page.waitForTimeout(300);
+  return page.evaluate(() => window.__lat);
+}

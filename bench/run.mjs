@@ -10,7 +10,7 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { freePort, launch, startSandbox } from '../tests/e2e/harness.mjs';
-import { FILTER_PROBE, FILTER_WORDS, PROBE } from './probe.mjs';
+import { FILTER_PROBE, PROBE, typeFilterWords } from './probe.mjs';
 import { perEngine } from './engines.mjs';
 import { curveSvg } from './curve.mjs';
 import { peerLive, peerLiveLine } from './peer-live.mjs';
@@ -100,15 +100,7 @@ async function filterLatency(browser, url) {
   await page.waitForSelector('.card[data-key]');
   await page.evaluate(FILTER_PROBE);
   await page.focus('input[type=search]');
-  const words = FILTER_WORDS;
-  let typed = 0;
-  for (const w of words.concat(words)) {
-    for (const ch of w) { if (typed++ < KEYSTROKES) await page.keyboard.press(ch === ' ' ? 'Space' : ch, { delay: 0 }); await page.waitForTimeout(40); }
-    for (let i = 0; i < w.length && typed < KEYSTROKES; i++, typed++) { await page.keyboard.press('Backspace'); await page.waitForTimeout(40); }
-    if (typed >= KEYSTROKES) break;
-  }
-  await page.waitForTimeout(300);
-  const lat = await page.evaluate(() => window.__lat);
+  const lat = await typeFilterWords(page, KEYSTROKES);
   await context.close();
   return { keystrokes: lat.length, median: median(lat), p95: p95(lat) };
 }
