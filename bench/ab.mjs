@@ -4,7 +4,7 @@
 // first load slower on this noisy machine, where runs minutes apart differ by 30 %.
 // Usage: SANDBOX=target/release/switchboard-sandbox DIST=dist node bench/ab.mjs DIST_A DIST_B [N]
 import { launch, startSandbox } from '../tests/e2e/harness.mjs';
-import { FILTER_PROBE, PROBE, typeFilterWords } from './probe.mjs';
+import { filterLatencies, PROBE } from './probe.mjs';
 const [a, b, n = '10000'] = process.argv.slice(2);
 const median = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[Math.floor((s.length - 1) / 2)]; };
 const sa = await startSandbox({ seed: n, args: ['--quiet'], dist: a });
@@ -26,15 +26,7 @@ for (let i = 0; i < 9; i++) {
 const lat = { a: [], b: [] };
 for (let i = 0; i < 3; i++) {
   for (const [k, url] of i % 2 ? [['b', sb.url], ['a', sa.url]] : [['a', sa.url], ['b', sb.url]]) {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const p = await ctx.newPage();
-    await p.goto(url);
-    await p.waitForFunction(() => performance.getEntriesByName('switchboard:loaded').length, null, { timeout: 60000 });
-    await p.waitForSelector('.card[data-key]');
-    await p.evaluate(FILTER_PROBE);
-    await p.focus('input[type=search]');
-    lat[k].push(...await typeFilterWords(p, 50));
-    await ctx.close();
+    lat[k].push(...await filterLatencies(browser, url, 50));
   }
 }
 const p95 = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]; };

@@ -30,9 +30,17 @@ export const FILTER_PROBE = () => {
 // The words both benchmarks type into the search box.
 export const FILTER_WORDS = ['provider 01', 'mistral', 'anthropic 9'];
 
-// Types the words into the focused search box and erases each, `keystrokes` presses in all,
-// 40 ms apart; the latencies land in `window.__lat` (FILTER_PROBE).
-export async function typeFilterWords(page, keystrokes) {
+// Opens the panel at `url` in a fresh 1280×900 context once every connection has answered,
+// types the words into its search box and erases each, `keystrokes` presses in all, 40 ms
+// apart; resolves to each keystroke's latency to the next frame (FILTER_PROBE).
+export async function filterLatencies(browser, url, keystrokes) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('switchboard:loaded').length, null, { timeout: 60000 });
+  await page.waitForSelector('.card[data-key]');
+  await page.evaluate(FILTER_PROBE);
+  await page.focus('input[type=search]');
   let typed = 0;
   for (const w of FILTER_WORDS.concat(FILTER_WORDS)) {
     for (const ch of w) { if (typed++ < keystrokes) await page.keyboard.press(ch === ' ' ? 'Space' : ch, { delay: 0 }); await page.waitForTimeout(40); }
@@ -40,5 +48,7 @@ export async function typeFilterWords(page, keystrokes) {
     if (typed >= keystrokes) break;
   }
   await page.waitForTimeout(300);
-  return page.evaluate(() => window.__lat);
+  const lat = await page.evaluate(() => window.__lat);
+  await context.close();
+  return lat;
 }

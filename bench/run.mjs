@@ -10,7 +10,7 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { freePort, launch, startSandbox } from '../tests/e2e/harness.mjs';
-import { FILTER_PROBE, PROBE, typeFilterWords } from './probe.mjs';
+import { filterLatencies, PROBE } from './probe.mjs';
 import { perEngine } from './engines.mjs';
 import { curveSvg } from './curve.mjs';
 import { peerLive, peerLiveLine } from './peer-live.mjs';
@@ -93,15 +93,7 @@ async function transfer(browser, url, until, { sizes = true } = {}) {
 }
 
 async function filterLatency(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(url);
-  await page.waitForFunction(() => performance.getEntriesByName('switchboard:loaded').length, null, { timeout: 60000 });
-  await page.waitForSelector('.card[data-key]');
-  await page.evaluate(FILTER_PROBE);
-  await page.focus('input[type=search]');
-  const lat = await typeFilterWords(page, KEYSTROKES);
-  await context.close();
+  const lat = await filterLatencies(browser, url, KEYSTROKES);
   return { keystrokes: lat.length, median: median(lat), p95: p95(lat) };
 }
 
